@@ -1,0 +1,33 @@
+"""What every page's frame shows: navigation, the signed-in user, the current sprint."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from fleetops.org.models import process_today
+from fleetops.org.selectors import sprint_current
+
+NAV = [
+    ("home", "Overview", "home"),
+    ("releases", "Releases", "releases:index"),
+    ("dependencies", "Dependencies", "releases:dependencies"),
+    ("oncall", "On-call", "oncall:index"),
+    ("kpis", "KPIs", "kpis:index"),
+]
+
+
+def chrome(request: HttpRequest) -> dict[str, object]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    match = request.resolver_match
+    current = ""
+    if match is not None:
+        current = match.namespace or match.url_name or ""
+        if match.view_name == "releases:dependencies":
+            current = "dependencies"
+    nav = [
+        {"key": key, "label": label, "url": reverse(name), "active": key == current}
+        for key, label, name in NAV
+    ]
+    return {"nav": nav, "chrome_sprint": sprint_current(today=process_today())}

@@ -1,0 +1,38 @@
+"""Test overrides: the suite runs on PostgreSQL when DATABASE_URL says so, SQLite otherwise."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-only-for-the-test-suite")
+
+from fleetops.settings import *  # noqa: F403
+from fleetops.settings import DATABASES, env
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# whitenoise's manifest storage needs collectstatic; tests serve static files plainly.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Tests never run tasks eagerly; they call task functions directly or run a real worker.
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = env.str("REDIS_URL", default="") or "memory://"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ACCOUNT_RATE_LIMITS = False
+GITHUB_API_URL = "http://127.0.0.1:9"  # never the real GitHub; tests point it at a fake
+GITHUB_TOKEN = ""
+GITHUB_WEBHOOK_SECRET = ""
+FLEETOPS_GITHUB_WRITE = False
+SLACK_WEBHOOK_URL = ""

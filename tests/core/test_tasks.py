@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from fleetops.core.models import WorkerHeartbeat
+from fleetops.core.tasks import worker_heartbeat_task
+from tests.worker import celery_worker
+
+
+@pytest.mark.django_db
+def test_worker_heartbeat_task_is_idempotent():
+    first = worker_heartbeat_task.apply().get()
+    worker_heartbeat_task.apply()
+    heartbeat = WorkerHeartbeat.objects.get()  # one row per worker, however often it runs
+    assert first.startswith(f"{heartbeat.hostname} alive")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_heartbeat_runs_on_a_real_worker_over_redis():
+    with celery_worker():
+        worker_heartbeat_task.delay()
+        deadline = time.monotonic() + 20
+        while not WorkerHeartbeat.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    heartbeat = WorkerHeartbeat.objects.get()
+    assert heartbeat.hostname  # written by the worker process's task, read here
