@@ -17,6 +17,10 @@ from celery.contrib.testing.worker import start_worker
 
 from fleetops.celery import app
 
+# One queue for the whole test run: Celery caches its routing (and the broker pool) after
+# the first task is sent, so the queue must not change between tests.
+QUEUE = f"fleetops-test-{uuid.uuid4().hex[:8]}"
+
 
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -33,7 +37,7 @@ def redis_url() -> str:
 def celery_worker() -> Iterator[object]:
     """Start a solo-pool worker consuming a fresh queue on Redis; stop it afterwards."""
     url = redis_url()
-    queue = f"fleetops-test-{uuid.uuid4().hex[:8]}"
+    queue = QUEUE
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
     app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
     app.connection_for_write().ensure_connection(max_retries=1)
