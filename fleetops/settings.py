@@ -127,11 +127,24 @@ CELERY_RESULT_BACKEND = None  # outcomes that matter are stored in our own model
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A button that queues work must answer within seconds when Redis is down, not hang.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "fleetops.core.tasks.worker_heartbeat_task",
         "schedule": 60.0,
+    },
+    "github-sync": {
+        "task": "fleetops.github.tasks.repository_sync_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
     "sprint-calendar-extend": {
         "task": "fleetops.org.tasks.sprint_calendar_extend_task",
@@ -203,6 +216,8 @@ GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
 GITHUB_REPOSITORY = env.str("GITHUB_REPOSITORY", default="fleetdm/fleet")
 GITHUB_WEBHOOK_SECRET = env.str("GITHUB_WEBHOOK_SECRET", default="")
 FLEETOPS_GITHUB_WRITE = env.bool("FLEETOPS_GITHUB_WRITE", default=False)
+# GitHub asks integrators to pause a second between writes (secondary rate limits).
+GITHUB_WRITE_PAUSE = env.float("GITHUB_WRITE_PAUSE", default=1.0)
 GO_RELEASES_URL = env.str("GO_RELEASES_URL", default="https://go.dev/dl/?mode=json&include=all")
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 

@@ -35,4 +35,5 @@ GITHUB_API_URL = "http://127.0.0.1:9"  # never the real GitHub; tests point it a
 GITHUB_TOKEN = ""
 GITHUB_WEBHOOK_SECRET = ""
 FLEETOPS_GITHUB_WRITE = False
+GITHUB_WRITE_PAUSE = 0
 SLACK_WEBHOOK_URL = ""

@@ -15,6 +15,7 @@ urlpatterns = [
         name="admin_login_redirect",
     ),
     path("admin/", admin.site.urls),
+    path("github/", include("fleetops.github.urls")),
     path("releases/", include("releases.urls")),
     path("oncall/", include("oncall.urls")),
     path("kpis/", include("kpis.urls")),

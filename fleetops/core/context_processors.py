@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from fleetops.github.selectors import sync_run_latest
 from fleetops.org.models import process_today
 from fleetops.org.selectors import sprint_current
 
@@ -30,4 +31,8 @@ def chrome(request: HttpRequest) -> dict[str, object]:
         {"key": key, "label": label, "url": reverse(name), "active": key == current}
         for key, label, name in NAV
     ]
-    return {"nav": nav, "chrome_sprint": sprint_current(today=process_today())}
+    return {
+        "nav": nav,
+        "chrome_sprint": sprint_current(today=process_today()),
+        "chrome_sync": sync_run_latest(),
+    }

@@ -1,0 +1,242 @@
+"""The one module that talks to GitHub's REST API (through PyGithub's requester).
+
+It returns plain data (GitHub's JSON as dicts and lists, small dataclasses) and turns every
+failure into one of our errors: `GitHubRateLimited` (wait `retry_after` seconds, then go
+on), `GitHubTransientError` (5xx, timeouts, connection errors: retry with backoff),
+`GitHubNotFound` (404/410: the thing is gone), `GitHubMalformedResponse` and other
+`GitHubPermanentError`s (retrying would not help; the run fails with the message).
+
+PyGithub is configured for a sync, not for a script: no pause between reads (GitHub asks
+integrators to make requests serially, which a sync does, and to pause a second between
+writes, which PyGithub's `seconds_between_writes` keeps), and no internal retries or
+rate-limit sleeps: a Celery worker must never sleep for an hour inside a request, so the
+task retries itself with a countdown instead.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import requests
+from django.conf import settings
+from github import Auth, Github
+
+PER_PAGE = 100
+
+
+class GitHubError(Exception):
+    """Any failure talking to GitHub."""
+
+
+class GitHubTransientError(GitHubError):
+    """Worth retrying later: a 5xx, a timeout, a refused connection, a rate limit."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class GitHubRateLimited(GitHubTransientError):
+    """GitHub asked us to wait `retry_after` seconds (primary or secondary rate limit)."""
+
+
+class GitHubPermanentError(GitHubError):
+    """Retrying will not help (bad credentials, forbidden, malformed answer)."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class GitHubNotFound(GitHubPermanentError):
+    """404 or 410: deleted, or never there."""
+
+
+class GitHubMalformedResponse(GitHubPermanentError):
+    """The answer is not the JSON GitHub sends."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing. `items` is None when GitHub answered 304 Not Modified."""
+
+    items: list[dict[str, Any]] | None
+    etag: str
+    next_page: int | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.items is None
+
+
+def _next_page(link_header: str) -> int | None:
+    for part in link_header.split(","):
+        section = part.split(";")
+        if len(section) < 2 or 'rel="next"' not in section[1]:
+            continue
+        query = parse_qs(urlparse(section[0].strip().strip("<>")).query)
+        try:
+            return int(query.get("page", ["0"])[0])
+        except ValueError:
+            return None
+    return None
+
+
+def _retry_after(headers: dict[str, str], now: float | None = None) -> int | None:
+    """Seconds GitHub asks us to wait, from Retry-After or the rate-limit reset time."""
+    if headers.get("retry-after", "").strip().isdigit():
+        return max(int(headers["retry-after"]), 1)
+    if (
+        headers.get("x-ratelimit-remaining") == "0"
+        and headers.get("x-ratelimit-reset", "").isdigit()
+    ):
+        return max(int(headers["x-ratelimit-reset"]) - int(now or time.time()), 0) + 1
+    return None
+
+
+class GitHubClient:
+    """Reads (and, through the gateway, writes) one GitHub API; counts the requests it makes."""
+
+    def __init__(
+        self, *, base_url: str | None = None, token: str | None = None, timeout: int = 20
+    ) -> None:
+        token = settings.GITHUB_TOKEN if token is None else token
+        self.base_url = (base_url or settings.GITHUB_API_URL).rstrip("/")
+        self._github = Github(
+            base_url=self.base_url,
+            auth=Auth.Token(token) if token else None,
+            per_page=PER_PAGE,
+            timeout=timeout,
+            retry=None,
+            seconds_between_requests=None,
+            seconds_between_writes=settings.GITHUB_WRITE_PAUSE or None,
+        )
+        self._requester = self._github.requester
+        self.requests = 0
+
+    def close(self) -> None:
+        self._github.close()
+
+    # The one place a request is made.
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        etag: str = "",
+        body: Any = None,
+    ) -> tuple[int, dict[str, str], Any]:
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        if etag:
+            headers["If-None-Match"] = etag
+        self.requests += 1
+        try:
+            status, response_headers, text = self._requester.requestJson(
+                method, path, params or None, headers, body
+            )
+        except requests.exceptions.Timeout as exc:
+            raise GitHubTransientError(f"GitHub did not answer {method} {path} in time") from exc
+        except (requests.exceptions.ConnectionError, ConnectionError) as exc:
+            raise GitHubTransientError(f"cannot reach GitHub at {self.base_url}: {exc}") from exc
+        except requests.exceptions.RequestException as exc:
+            raise GitHubTransientError(f"{method} {path} failed: {exc}") from exc
+        headers_lower = {k.lower(): v for k, v in response_headers.items()}
+        if status == 304:
+            return status, headers_lower, None
+        data = self._decode(method, path, status, text)
+        if status >= 400:
+            self._raise(method, path, status, headers_lower, data)
+        return status, headers_lower, data
+
+    @staticmethod
+    def _decode(method: str, path: str, status: int, text: str) -> Any:
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            if status >= 500:
+                return {"message": text[:200]}
+            raise GitHubMalformedResponse(
+                f"{method} {path} answered {status} with a body that is not JSON: {text[:80]!r}",
+                status=status,
+            ) from exc
+
+    @staticmethod
+    def _raise(method: str, path: str, status: int, headers: dict[str, str], data: Any) -> None:
+        message = data.get("message", "") if isinstance(data, dict) else ""
+        what = f"{method} {path} answered {status}" + (f": {message}" if message else "")
+        wait = _retry_after(headers)
+        if status == 429 or (
+            status == 403 and (wait is not None or "rate limit" in message.lower())
+        ):
+            raise GitHubRateLimited(f"{what} (rate limited)", retry_after=wait or 60)
+        if status >= 500:
+            raise GitHubTransientError(what)
+        if status in (404, 410):
+            raise GitHubNotFound(what, status=status)
+        raise GitHubPermanentError(what, status=status)
+
+    def get(
+        self, path: str, *, params: dict[str, Any] | None = None, etag: str = ""
+    ) -> tuple[Any, str]:
+        """GET one object; returns (data, etag), data None when 304 Not Modified."""
+        _, headers, data = self.request("GET", path, params=params, etag=etag)
+        return data, headers.get("etag", "")
+
+    def page(self, path: str, *, params: dict[str, Any] | None = None, etag: str = "") -> Page:
+        """GET one page of a listing."""
+        query = {"per_page": PER_PAGE, **(params or {})}
+        status, headers, data = self.request("GET", path, params=query, etag=etag)
+        if status == 304:
+            return Page(items=None, etag=etag, next_page=None)
+        if not isinstance(data, list):
+            raise GitHubMalformedResponse(
+                f"GET {path} answered {status} with {type(data).__name__}, not a list"
+            )
+        return Page(
+            items=data, etag=headers.get("etag", ""), next_page=_next_page(headers.get("link", ""))
+        )
+
+    def pages(self, path: str, *, params: dict[str, Any] | None = None) -> Iterator[Page]:
+        """Every page of a listing, following rel="next"."""
+        number: int | None = 1
+        while number is not None:
+            page = self.page(path, params={**(params or {}), "page": number})
+            yield page
+            number = page.next_page
+
+    # Endpoints the mirror reads.
+    def issues_page(self, repository: str, *, since: str | None, page: int = 1) -> Page:
+        params = {"state": "all", "sort": "updated", "direction": "asc", "page": page}
+        if since:
+            params["since"] = since
+        return self.page(f"/repos/{repository}/issues", params=params)
+
+    def comments_page(self, repository: str, *, since: str | None, page: int = 1) -> Page:
+        params = {"sort": "updated", "direction": "asc", "page": page}
+        if since:
+            params["since"] = since
+        return self.page(f"/repos/{repository}/issues/comments", params=params)
+
+    def issue(self, repository: str, number: int) -> dict[str, Any]:
+        data, _ = self.get(f"/repos/{repository}/issues/{number}")
+        return data
+
+    def commit(self, repository: str, sha: str) -> dict[str, Any]:
+        data, _ = self.get(f"/repos/{repository}/commits/{sha}")
+        return data
+
+    def file(self, repository: str, path: str, *, ref: str, etag: str = "") -> tuple[Any, str]:
+        """The contents object of a file at a ref (base64 content, blob sha); None if 304."""
+        return self.get(f"/repos/{repository}/contents/{path}", params={"ref": ref}, etag=etag)
+
+    def compare(self, repository: str, base: str, head: str, *, etag: str = "") -> tuple[Any, str]:
+        """GitHub's comparison of two refs (commits and files); None if 304."""
+        return self.get(f"/repos/{repository}/compare/{base}...{head}", etag=etag)

@@ -1,0 +1,199 @@
+"""The one gateway for writes to GitHub: dry-run unless FLEETOPS_GITHUB_WRITE=1.
+
+Every write (filing a bug, commenting, closing, relabelling, closing a milestone, creating
+a branch) is recorded as a `GitHubWrite` row: what, where, why and by whom. In dry-run
+mode that row is all that happens; with writes on, the request is made and its answer
+(the new issue's number and URL) stored beside it. A write with a `dedupe_key` happens at
+most once: asking again returns the first record, unless that one failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from fleetops.github.client import GitHubClient, GitHubError
+from fleetops.github.models import GitHubWrite
+from fleetops.github.upsert import issues_upsert, repository_get
+
+
+def github_write(
+    *,
+    action: str,
+    method: str,
+    path: str,
+    payload: dict[str, Any],
+    reason: str = "",
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+    client: GitHubClient | None = None,
+) -> GitHubWrite:
+    """Record a write to the product repository and, when writes are on, make it."""
+    repository = repository_get(settings.GITHUB_REPOSITORY)
+    if dedupe_key:
+        earlier = GitHubWrite.objects.filter(dedupe_key=dedupe_key).first()
+        if earlier is not None and earlier.status != GitHubWrite.Status.FAILED:
+            return earlier
+        if earlier is not None:  # failed before: try again under the same key
+            earlier.dedupe_key = None
+            earlier.save(update_fields=["dedupe_key"])
+    live = settings.FLEETOPS_GITHUB_WRITE
+    try:
+        with transaction.atomic():
+            write = GitHubWrite.objects.create(
+                repository=repository,
+                action=action,
+                method=method,
+                path=path,
+                payload=payload,
+                reason=reason[:300],
+                dedupe_key=dedupe_key,
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                status=GitHubWrite.Status.DRY_RUN if not live else GitHubWrite.Status.FAILED,
+                error="" if not live else "not attempted yet",
+            )
+    except IntegrityError:  # the same key written at the same moment by another worker
+        return GitHubWrite.objects.get(dedupe_key=dedupe_key)
+    if not live:
+        return write
+    own_client = client is None
+    client = client or GitHubClient()
+    try:
+        _, _, data = client.request(method, path, body=payload)
+    except GitHubError as exc:
+        write.status, write.error = GitHubWrite.Status.FAILED, str(exc)[:2000]
+    else:
+        write.status, write.error = GitHubWrite.Status.DONE, ""
+        write.response = _summary(data)
+        if (
+            action in ("issue.create", "issue.update")
+            and isinstance(data, dict)
+            and "number" in data
+        ):
+            issues_upsert(repository, [data])  # the mirror shows it at once, not in 5 minutes
+    finally:
+        if own_client:
+            client.close()
+    write.save(update_fields=["status", "error", "response"])
+    return write
+
+
+def _summary(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        return {}
+    return {key: data[key] for key in ("number", "html_url", "url", "state", "ref") if key in data}
+
+
+def _repo_path(suffix: str) -> str:
+    return f"/repos/{settings.GITHUB_REPOSITORY}/{suffix}"
+
+
+def issue_create(
+    *,
+    title: str,
+    body: str,
+    labels: list[str],
+    assignees: list[str],
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+    milestone: int | None = None,
+) -> GitHubWrite:
+    """File an issue (a bug, a story) in the product repository."""
+    payload: dict[str, Any] = {
+        "title": title,
+        "body": body,
+        "labels": labels,
+        "assignees": assignees,
+    }
+    if milestone is not None:
+        payload["milestone"] = milestone
+    return github_write(
+        action="issue.create",
+        method="POST",
+        path=_repo_path("issues"),
+        payload=payload,
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
+def issue_comment_create(
+    *,
+    number: int,
+    body: str,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+) -> GitHubWrite:
+    return github_write(
+        action="issue.comment",
+        method="POST",
+        path=_repo_path(f"issues/{number}/comments"),
+        payload={"body": body},
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
+def issue_update(
+    *,
+    number: int,
+    changes: dict[str, Any],
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+) -> GitHubWrite:
+    """Edit an issue: state and state_reason, labels (the full new list), milestone, ..."""
+    return github_write(
+        action="issue.update",
+        method="PATCH",
+        path=_repo_path(f"issues/{number}"),
+        payload=changes,
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
+def milestone_close(
+    *,
+    number: int,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+) -> GitHubWrite:
+    return github_write(
+        action="milestone.close",
+        method="PATCH",
+        path=_repo_path(f"milestones/{number}"),
+        payload={"state": "closed"},
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
+def branch_create(
+    *,
+    name: str,
+    sha: str,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+) -> GitHubWrite:
+    """Create a branch (a release candidate's `rc-minor-fleet-v4.N.0`) at a commit."""
+    return github_write(
+        action="ref.create",
+        method="POST",
+        path=_repo_path("git/refs"),
+        payload={"ref": f"refs/heads/{name}", "sha": sha},
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )

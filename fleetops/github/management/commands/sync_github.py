@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Sum
+
+from fleetops.github.client import GitHubClient, GitHubRateLimited, GitHubTransientError
+from fleetops.github.models import SyncRun
+from fleetops.github.selectors import mirror_counts
+from fleetops.github.sync import repository_sync
+
+TRANSIENT_ATTEMPTS = 5
+
+
+class Command(BaseCommand):
+    help = "Sync the GitHub mirror from GITHUB_API_URL in the foreground; waits out rate limits."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--full", action="store_true", help="List everything, not only changes."
+        )
+        parser.add_argument("--json", action="store_true", help="Print the result as JSON only.")
+        parser.add_argument(
+            "--max-wait", type=int, default=3600, help="Longest rate-limit wait, in seconds."
+        )
+
+    def handle(
+        self, *args, full: bool = False, json: bool = False, max_wait: int = 3600, **options
+    ) -> None:
+        say = (lambda message: None) if json else (lambda message: self.stderr.write(message))
+        requests = 0
+        error: str | None = None
+        before = SyncRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        attempt = 0
+        while True:
+            client = GitHubClient()
+            try:
+                run = repository_sync(full=full, trigger="command", client=client)
+            except GitHubRateLimited as exc:
+                wait = exc.retry_after or 60
+                if wait > max_wait:
+                    error = f"{exc}; GitHub asks to wait {wait} s, more than --max-wait {max_wait}"
+                    break
+                say(f"Rate limited by GitHub: waiting {wait} s, then resuming from the cursor.")
+                time.sleep(wait)
+                full = False  # what the full pass committed stays; resume incrementally
+            except GitHubTransientError as exc:
+                attempt += 1
+                if attempt >= TRANSIENT_ATTEMPTS:
+                    error = f"{exc} (gave up after {attempt} attempts)"
+                    break
+                say(f"{exc}: retrying in {2**attempt} s")
+                time.sleep(2**attempt)
+            except Exception as exc:  # recorded on the SyncRun; reported here
+                error = str(exc)
+                break
+            else:
+                if run.outcome == "skipped":
+                    error = run.error
+                break
+            finally:
+                requests += client.requests
+                client.close()
+        changed = SyncRun.objects.filter(pk__gt=before, trigger="command").aggregate(
+            created=Sum("created", default=0), updated=Sum("updated", default=0)
+        )
+        result = {
+            "requests": requests,
+            "created": changed["created"],
+            "updated": changed["updated"],
+            "outcome": "error" if error else "ok",
+            "error": error,
+            "mirror": mirror_counts(),
+        }
+        if json:
+            self.stdout.write(_dumps(result))
+        else:
+            self._print(result)
+        if error:
+            raise CommandError(f"sync of {settings.GITHUB_REPOSITORY} failed: {error}")
+
+    def _print(self, result: dict) -> None:
+        mirror = result["mirror"]
+        self.stdout.write(
+            f"Synced {settings.GITHUB_REPOSITORY} from {settings.GITHUB_API_URL}: "
+            f"{result['requests']} requests, "
+            f"{result['created']} created, {result['updated']} updated."
+        )
+        self.stdout.write(
+            "Mirror: "
+            + ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in mirror.items())
+        )
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data)

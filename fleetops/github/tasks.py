@@ -1,0 +1,59 @@
+"""Celery tasks of the GitHub mirror: thin, idempotent wrappers around services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
+from fleetops.github.sync import SyncLocked, repository_sync
+from fleetops.github.upsert import MalformedPayload
+from fleetops.github.webhooks import (
+    WebhookDeliveryConflict,
+    webhook_delivery_give_up,
+    webhook_delivery_process,
+)
+
+MAX_RATE_LIMIT_WAIT = 3600
+
+
+@shared_task(bind=True, max_retries=8, acks_late=True)
+def repository_sync_task(self, full: bool = False, trigger: str = "schedule") -> str:
+    """Sync the product repository's mirror. Safe to run twice; skips if a sync is running.
+
+    A rate limit retries after GitHub's reset time (the worker does not sleep); a 5xx or a
+    timeout retries with exponential backoff; anything else is recorded on the SyncRun.
+    """
+    try:
+        run = repository_sync(full=full, trigger=trigger)
+    except GitHubRateLimited as exc:
+        raise self.retry(
+            exc=exc, countdown=min(exc.retry_after or 60, MAX_RATE_LIMIT_WAIT)
+        ) from exc
+    except GitHubTransientError as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+    except (GitHubPermanentError, MalformedPayload, SyncLocked) as exc:
+        return f"sync failed: {exc}"
+    return (
+        f"sync {run.outcome}: {run.requests} requests, {run.created} created, {run.updated} updated"
+    )
+
+
+@shared_task(bind=True, max_retries=6, acks_late=True)
+def webhook_delivery_process_task(self, delivery_id: int) -> str:
+    """Apply one stored webhook delivery to the mirror. Safe to run twice.
+
+    A GitHub 5xx, timeout or rate limit (reading a new PR or tag) or a row the sync created
+    at the same moment retries with backoff; after the last retry the outcome says so.
+    """
+    try:
+        delivery = webhook_delivery_process(delivery_id)
+    except (GitHubTransientError, WebhookDeliveryConflict) as exc:
+        if self.request.retries >= self.max_retries:
+            delivery = webhook_delivery_give_up(delivery_id, reason=str(exc))
+        else:
+            wait = exc.retry_after if isinstance(exc, GitHubRateLimited) else None
+            countdown = min(wait or 10 * 2**self.request.retries, MAX_RATE_LIMIT_WAIT)
+            raise self.retry(exc=exc, countdown=countdown) from exc
+    if delivery is None:
+        return f"webhook delivery {delivery_id} not found"
+    return f"webhook {delivery.event} {delivery.delivery_id}: {delivery.outcome}"

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from fleetops.github.gateway import branch_create, issue_create, milestone_close
+from fleetops.github.models import GitHubWrite, Issue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_gateway_dry_run_records_and_sends_nothing(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = False
+    write = issue_create(
+        title="Upgrade Go to 1.24.6",
+        body="A newer patch is out.",
+        labels=["bug", "~release blocker"],
+        assignees=["pdewit"],
+        reason="dependency check: Go",
+        dedupe_key="go:1.24.6",
+    )
+    assert write.status == "dry-run"
+    assert write.payload["labels"] == ["bug", "~release blocker"]
+    assert fake_github.writes == []
+    assert fake_github.request_count == 0
+
+
+def test_gateway_live_write_files_the_issue_and_mirrors_it(fake_github, settings, user):
+    settings.FLEETOPS_GITHUB_WRITE = True
+    write = issue_create(
+        title="Upgrade Go to 1.24.6",
+        body="A newer patch is out.",
+        labels=["bug"],
+        assignees=[],
+        reason="dependency check: Go",
+        actor=user,
+    )
+    assert write.status == "done", write.error
+    assert write.response["number"] > 0
+    assert write.html_url.endswith(f"/issues/{write.response['number']}")
+    assert len(fake_github.writes) == 1
+    assert Issue.objects.get(number=write.response["number"]).title == "Upgrade Go to 1.24.6"
+    assert write.actor == user
+
+
+def test_gateway_same_key_writes_once(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = True
+    first = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    again = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    assert again.pk == first.pk
+    assert len(fake_github.writes) == 1
+
+
+def test_gateway_failed_write_is_recorded_and_can_be_retried(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = True
+    number = min(fake_github.repo("fleetdm/fleet").milestones)
+    fake_github.fail_next(1, status=502)
+    failed = milestone_close(number=number, reason="conclude 4.74.0", dedupe_key="close:1")
+    assert failed.status == "failed"
+    assert "502" in failed.error
+    retried = milestone_close(number=number, reason="conclude 4.74.0", dedupe_key="close:1")
+    assert retried.pk != failed.pk
+    assert retried.status == "done", retried.error
+    assert GitHubWrite.objects.filter(dedupe_key="close:1").get() == retried
+
+
+def test_gateway_branch_create_payload(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = False
+    write = branch_create(name="rc-minor-fleet-v4.76.0", sha="a" * 40, reason="RC cut")
+    assert write.payload == {"ref": "refs/heads/rc-minor-fleet-v4.76.0", "sha": "a" * 40}
+    assert write.path == "/repos/fleetdm/fleet/git/refs"
