@@ -146,6 +146,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "release-candidate-cut": {
+        "task": "releases.release_tasks.release_candidate_cut_due_task",
+        "schedule": 300.0,
+    },
+    "release-candidate-watch": {
+        "task": "releases.release_tasks.release_candidate_watch_task",
+        "schedule": 600.0,
+    },
     "sprint-calendar-extend": {
         "task": "fleetops.org.tasks.sprint_calendar_extend_task",
         "schedule": crontab(minute=0, hour=6),

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from fleetops.core import views as core_views
+from releases import views as release_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("github/", include("fleetops.github.urls")),
+    path("releases.json", release_views.releases_json, name="releases-json"),
     path("releases/", include("releases.urls")),
     path("oncall/", include("oncall.urls")),
     path("kpis/", include("kpis.urls")),

@@ -90,8 +90,10 @@ class Release(models.Model):
 class ReleaseCandidate(models.Model):
     release = models.OneToOneField(Release, on_delete=models.CASCADE, related_name="candidate")
     branch = models.CharField(max_length=100)
-    commit_sha = models.CharField(max_length=40, blank=True)
+    commit_sha = models.CharField(max_length=40, blank=True)  # main's head when cut
+    head_sha = models.CharField(max_length=40, blank=True)  # the branch's newest commit seen
     cut_at = models.DateTimeField()
+    trigger = models.CharField(max_length=20, default="button")  # button | schedule
     cut_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

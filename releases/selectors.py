@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 
-from fleetops.org.models import Sprint
-from releases.models import Release
+from fleetops.github.models import Issue
+from fleetops.org.models import ProductGroup, Sprint
+from releases.models import Activity, MergeException, Release, ReleaseCandidate, Signoff
 
 
 def release_calendar(*, today: dt.date, count: int = 6) -> QuerySet[Sprint]:
@@ -16,7 +21,11 @@ def release_calendar(*, today: dt.date, count: int = 6) -> QuerySet[Sprint]:
     Handbook, "Create a release candidate": a release candidate for the next minor
     release is created on the last Friday of each sprint at 8:00 AM Pacific.
     """
-    return Sprint.objects.filter(ends_on__gte=today).order_by("starts_on")[:count]
+    return (
+        Sprint.objects.filter(ends_on__gte=today)
+        .prefetch_related("releases")
+        .order_by("starts_on")[:count]
+    )
 
 
 def release_current() -> Release | None:
@@ -25,4 +34,220 @@ def release_current() -> Release | None:
     return (
         in_flight.exclude(state=Release.State.PLANNED).order_by("target_date", "pk").first()
         or in_flight.order_by("target_date", "pk").first()
+    )
+
+
+def _has_label(name: str) -> Exists:
+    through = Issue.labels.through
+    return Exists(through.objects.filter(issue_id=OuterRef("issue_id"), label__name=name))
+
+
+BLOCKER = Q(is_pr=False) & (Q(rb=True) | (Q(ub=True) & Q(rel=True)))
+
+
+def _group_issue_rows(labels: list[str]):
+    """Open issues and PRs carrying one of `labels`, one row per (issue, group label)."""
+    through = Issue.labels.through
+    return through.objects.filter(
+        label__name__in=labels,
+        label__repository__full_name=settings.GITHUB_REPOSITORY,
+        issue__state=Issue.State.OPEN,
+        issue__gone_at__isnull=True,
+    ).annotate(
+        rb=_has_label("~release blocker"),
+        ub=_has_label("~unreleased bug"),
+        rel=_has_label(":release"),
+        p1=_has_label("P1"),
+        bug=_has_label("bug"),
+        is_pr=F("issue__is_pull_request"),
+    )
+
+
+def group_release_blockers(*, group: ProductGroup) -> list[Issue]:
+    """The group's open release blockers.
+
+    Issues with the group's label and `~release blocker`, or `~unreleased bug` with
+    `:release` (handbook: unreleased bugs found in an active sprint block its release).
+    """
+    ids = _group_issue_rows([group.github_label]).filter(BLOCKER).values("issue_id")
+    return list(Issue.objects.filter(pk__in=ids).only("number", "title").order_by("number"))
+
+
+@dataclass
+class GroupCard:
+    signoff: Signoff
+    release_blockers: list[tuple[int, str]] = field(default_factory=list)
+    unreleased_bugs: int = 0
+    p1_bugs: int = 0
+    open_prs: int = 0
+    stale_reason: str = ""
+    can_move: bool = False
+
+    @property
+    def group(self) -> ProductGroup:
+        return self.signoff.group
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.stale_reason)
+
+
+@dataclass
+class Board:
+    release: Release
+    cards: list[GroupCard]
+    gate: object  # releases.dependency_selectors.DependencyGate
+    remaining: list[str]
+    etag: str
+    activity: list[Activity]
+    exceptions: list[MergeException]
+
+    @property
+    def go(self) -> bool:
+        return not self.remaining
+
+    @property
+    def columns(self) -> list[tuple[str, str, list[GroupCard]]]:
+        return [
+            (state, label, [c for c in self.cards if c.signoff.state == state])
+            for state, label in Signoff.State.choices
+        ]
+
+    @property
+    def candidate(self) -> ReleaseCandidate | None:
+        return getattr(self.release, "candidate", None)
+
+
+def release_get(*, version: str) -> Release:
+    """A release by version, with what its board shows beside it (404 when unknown)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Release.objects.select_related("dri", "candidate", "milestone", "sprint"), version=version
+    )
+
+
+def _dependency_gate(release: Release):
+    from releases.dependency_selectors import dependency_gate
+
+    return dependency_gate(release=release)
+
+
+def release_board_etag(*, release: Release) -> str:
+    """Changes whenever the board would: sign-offs, the mirror, the dependency checks."""
+    return _etag(release, _dependency_gate(release))
+
+
+def _etag(release: Release, gate) -> str:
+    from fleetops.github.models import SyncRun
+
+    sync = (
+        SyncRun.objects.filter(outcome=SyncRun.Outcome.OK)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    stamp = f"{release.pk}:{release.board_version}:{sync}:{gate.status}:{gate.last_run_at}"
+    return hashlib.sha256(stamp.encode()).hexdigest()[:16]
+
+
+def release_board(*, release: Release, user: AbstractBaseUser | None = None) -> Board:
+    """Everything the board shows, in a constant number of queries."""
+    from releases.permissions import can_sign
+
+    signoffs = list(
+        release.signoffs.select_related(
+            "group__qa_lead", "group__engineering_manager", "set_by__person"
+        )
+    )
+    labels = [s.group.github_label for s in signoffs]
+    candidate = getattr(release, "candidate", None)
+    branch = candidate.branch if candidate else None
+    counts = {
+        row["label__name"]: row
+        for row in _group_issue_rows(labels)
+        .values("label__name")
+        .annotate(
+            unreleased=Count("issue_id", filter=Q(is_pr=False, ub=True)),
+            p1=Count("issue_id", filter=Q(is_pr=False, bug=True, p1=True)),
+            prs=(
+                Count("issue_id", filter=Q(is_pr=True, issue__base_ref=branch))
+                if branch
+                else Value(0)
+            ),
+        )
+    }
+    blockers: dict[str, list[tuple[int, str]]] = {}
+    for label, number, title in (
+        _group_issue_rows(labels)
+        .filter(BLOCKER)
+        .values_list("label__name", "issue__number", "issue__title")
+        .order_by("issue__number")
+    ):
+        blockers.setdefault(label, []).append((number, title))
+    cards = []
+    for signoff in signoffs:
+        label = signoff.group.github_label
+        row = counts.get(label, {})
+        card = GroupCard(
+            signoff=signoff,
+            release_blockers=blockers.get(label, []),
+            unreleased_bugs=row.get("unreleased", 0),
+            p1_bugs=row.get("p1", 0),
+            open_prs=row.get("prs", 0),
+            can_move=can_sign(user, release, signoff.group) if user is not None else False,
+        )
+        if signoff.state == Signoff.State.READY:
+            new = sorted({n for n, _ in card.release_blockers} - set(signoff.ready_blockers))
+            if new:
+                card.stale_reason = (
+                    "new release blocker " + ", ".join(f"#{n}" for n in new) + " since ready"
+                )
+            elif (
+                candidate
+                and signoff.ready_rc_sha
+                and candidate.head_sha
+                and candidate.head_sha != signoff.ready_rc_sha
+            ):
+                card.stale_reason = f"{candidate.branch} has new commits since ready"
+        cards.append(card)
+    gate = _dependency_gate(release)
+    remaining = []
+    for card in cards:
+        qa = card.group.qa_lead.name if card.group.qa_lead else "no QA lead"
+        if card.signoff.state != Signoff.State.READY:
+            what = card.signoff.get_state_display()
+            if card.signoff.state == Signoff.State.BLOCKED:
+                what += f": {card.signoff.note}"
+            remaining.append(f"{card.group.name} is {what} (QA lead: {qa})")
+        elif card.stale:
+            remaining.append(
+                f"{card.group.name} must re-confirm: {card.stale_reason} (QA lead: {qa})"
+            )
+        if card.release_blockers:
+            count = len(card.release_blockers)
+            numbers = ", ".join(f"#{number}" for number, _ in card.release_blockers)
+            remaining.append(
+                f"{count} open release blocker{'s' if count > 1 else ''} in {card.group.name}: "
+                f"{numbers} (QA lead: {qa})"
+            )
+    if not signoffs:
+        remaining.append("No product group signs off on this release yet")
+    dri = release.dri.name if release.dri else "no DRI"
+    if gate.status == "not_run":
+        remaining.append(f"Dependency checks not run (DRI: {dri})")
+    else:
+        remaining.extend(gate.remaining)
+    return Board(
+        release=release,
+        cards=cards,
+        gate=gate,
+        remaining=remaining,
+        etag=_etag(release, gate),
+        activity=list(release.activity.select_related("actor")[:12]),
+        exceptions=list(
+            release.exceptions.select_related(
+                "group", "em_approved_by", "qa_approved_by", "dri_approved_by", "rejected_by"
+            )
+        ),
     )

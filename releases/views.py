@@ -1,15 +1,307 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
 
-from fleetops.org.models import process_today
-from releases.selectors import release_calendar
+import icalendar
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fleetops.org.models import ProductGroup, process_today
+from releases.forms import DecisionForm, MergeExceptionForm, ReleaseStateForm, SignoffForm
+from releases.models import MergeException, Release
+from releases.permissions import can_drive
+from releases.selectors import release_board, release_board_etag, release_calendar, release_get
+from releases.services import (
+    ReleaseError,
+    conclusion_plan,
+    merge_exception_decide,
+    merge_exception_request,
+    release_candidate_cut,
+    release_conclude,
+    release_set_state,
+    signoff_set_state,
+)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
     today = process_today()
+    releases = list(
+        Release.objects.select_related("dri", "sprint", "candidate").order_by(
+            "-target_date", "-pk"
+        )[:12]
+    )
     return render(
         request,
         "releases/index.html",
-        {"calendar": release_calendar(today=today), "today": today},
+        {
+            "calendar": release_calendar(today=today),
+            "today": today,
+            "releases": releases,
+            "in_flight": [r for r in releases if r.state not in ("published", "concluded")],
+        },
+    )
+
+
+@require_GET
+def releases_json(request: HttpRequest) -> JsonResponse:
+    """`GET /releases.json`: every release with its state and target date."""
+    rows = Release.objects.order_by("-target_date", "-pk").values("version", "state", "target_date")
+    return JsonResponse(
+        [
+            {
+                "version": r["version"],
+                "state": r["state"],
+                "target_date": r["target_date"].isoformat() if r["target_date"] else None,
+            }
+            for r in rows
+        ],
+        safe=False,
+    )
+
+
+@require_GET
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    """The release calendar: each sprint's RC cut and each release's target date."""
+    today = process_today()
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//fleetops//release calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Fleet releases")
+    for sprint in release_calendar(today=today - dt.timedelta(days=60), count=12):
+        event = icalendar.Event()
+        event.add("uid", f"rc-cut-sprint-{sprint.number}@fleetops")
+        event.add("summary", f"Release candidate cut (sprint {sprint.number})")
+        event.add("dtstart", sprint.rc_cut_at)
+        event.add("dtend", sprint.rc_cut_at + dt.timedelta(minutes=30))
+        event.add("dtstamp", timezone.now())
+        calendar.add_component(event)
+    for release in Release.objects.exclude(target_date=None):
+        event = icalendar.Event()
+        event.add("uid", f"release-{release.version}@fleetops")
+        event.add("summary", f"Fleet v{release.version} release ({release.get_state_display()})")
+        event.add("dtstart", release.target_date)
+        event.add("dtstamp", timezone.now())
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="fleet-releases.ics"'
+    return response
+
+
+def _board_context(request: HttpRequest, release: Release) -> dict:
+    board = release_board(release=release, user=request.user)
+    return {
+        "board": board,
+        "release": release,
+        "can_drive": can_drive(request.user, release),
+        "state_form": ReleaseStateForm(initial={"state": release.state}),
+        "groups": [c.group for c in board.cards],
+    }
+
+
+@require_GET
+def board(request: HttpRequest, version: str) -> HttpResponse:
+    release = release_get(version=version)
+    return render(request, "releases/board.html", _board_context(request, release))
+
+
+@require_GET
+def board_live(request: HttpRequest, version: str) -> HttpResponse:
+    """The board's live part; 204 (htmx keeps what it has) when nothing changed."""
+    release = release_get(version=version)
+    if request.GET.get("etag") and request.GET["etag"] == release_board_etag(release=release):
+        return HttpResponse(status=204)
+    return render(request, "releases/board.html#board-live", _board_context(request, release))
+
+
+@require_GET
+def release_json(request: HttpRequest, version: str) -> JsonResponse:
+    """`GET /releases/<version>.json`: "are we go?" for release tooling."""
+    release = release_get(version=version)
+    board = release_board(release=release)
+    candidate = board.candidate
+    return JsonResponse(
+        {
+            "version": release.version,
+            "state": release.state,
+            "release_candidate": (
+                {"branch": candidate.branch, "cut_at": candidate.cut_at.isoformat()}
+                if candidate
+                else None
+            ),
+            "go": board.go,
+            "remaining": board.remaining,
+            "groups": [
+                {
+                    "slug": card.group.slug,
+                    "name": card.group.name,
+                    "state": card.signoff.state,
+                    "qa_lead": card.group.qa_lead.github_login if card.group.qa_lead else None,
+                    "signed_by": card.signoff.set_by.get_username()
+                    if card.signoff.set_by
+                    else None,
+                    "signed_at": card.signoff.set_at.isoformat() if card.signoff.set_at else None,
+                    "stale": card.stale,
+                    "release_blockers": len(card.release_blockers),
+                    "unreleased_bugs": card.unreleased_bugs,
+                }
+                for card in board.cards
+            ],
+        }
+    )
+
+
+def _after_action(request: HttpRequest, release: Release) -> HttpResponse:
+    if _is_htmx(request):
+        return render(request, "releases/board.html#board-live", _board_context(request, release))
+    return redirect("releases:board", version=release.version)
+
+
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """403 with the reason: plain text for htmx (shown on the card), a page otherwise."""
+    if _is_htmx(request):
+        return HttpResponse(str(exc), status=403, content_type="text/plain; charset=utf-8")
+    return render(request, "releases/forbidden.html", {"message": str(exc)}, status=403)
+
+
+@require_POST
+def signoff_update(request: HttpRequest, version: str, group: str) -> HttpResponse:
+    release = release_get(version=version)
+    product_group = get_object_or_404(ProductGroup, slug=group)
+    form = SignoffForm(request.POST)
+    if not form.is_valid():
+        message = "; ".join(e for errors in form.errors.values() for e in errors)
+        if _is_htmx(request):
+            context = _board_context(request, release)
+            context["card_errors"] = {product_group.slug: message}
+            return render(request, "releases/board.html#board-live", context)
+        messages.error(request, f"{product_group.name}: {message}")
+        return redirect("releases:board", version=version)
+    try:
+        signoff_set_state(
+            release=release, group=product_group, actor=request.user, **form.cleaned_data
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    return _after_action(request, release)
+
+
+@require_POST
+def candidate_cut(request: HttpRequest, version: str) -> HttpResponse:
+    release = release_get(version=version)
+    try:
+        candidate = release_candidate_cut(release=release, actor=request.user)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except ReleaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Release candidate {candidate.branch} cut"
+            + (" (dry run: see the GitHub calls below)." if candidate.dry_run else "."),
+        )
+    return redirect("releases:board", version=version)
+
+
+@require_POST
+def release_state(request: HttpRequest, version: str) -> HttpResponse:
+    release = release_get(version=version)
+    form = ReleaseStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a release state.")
+        return redirect("releases:board", version=version)
+    try:
+        release_set_state(release=release, state=form.cleaned_data["state"], actor=request.user)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    return redirect("releases:board", version=version)
+
+
+@require_POST
+def exception_request(request: HttpRequest, version: str) -> HttpResponse:
+    release = release_get(version=version)
+    form = MergeExceptionForm(request.POST)
+    if form.is_valid():
+        group = ProductGroup.objects.filter(slug=form.cleaned_data["group"]).first()
+        if group is None:
+            messages.error(request, "Choose the product group the feature belongs to.")
+        else:
+            try:
+                merge_exception_request(
+                    release=release,
+                    group=group,
+                    pr_number=form.cleaned_data["pr_number"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, f"Merge exception requested for #{form.cleaned_data['pr_number']}."
+                )
+    else:
+        messages.error(request, "A merge exception needs the group, the PR number and a reason.")
+    return redirect(reverse("releases:board", args=[version]) + "#exceptions")
+
+
+@require_POST
+def exception_decide(request: HttpRequest, version: str, pk: int) -> HttpResponse:
+    release = release_get(version=version)
+    exception = get_object_or_404(MergeException, pk=pk, release=release)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Approve or reject.")
+    else:
+        try:
+            merge_exception_decide(
+                exception=exception,
+                actor=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, exc)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("releases:board", args=[version]) + "#exceptions")
+
+
+@require_http_methods(["GET", "POST"])
+def conclude(request: HttpRequest, version: str) -> HttpResponse:
+    """Show the conclusion plan; the DRI applies it (POST) through the gateway."""
+    release = release_get(version=version)
+    if request.method == "POST":
+        try:
+            writes = release_conclude(release=release, actor=request.user)
+        except PermissionDenied as exc:
+            return _forbidden(request, exc)
+        except ReleaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Milestone concluded: {len(writes)} GitHub change(s) recorded."
+            )
+        return redirect("releases:conclude", version=version)
+    from fleetops.github.models import GitHubWrite
+
+    return render(
+        request,
+        "releases/conclude.html",
+        {
+            "release": release,
+            "plan": conclusion_plan(release=release),
+            "can_drive": can_drive(request.user, release),
+            "writes": GitHubWrite.objects.filter(dedupe_key__startswith=f"conclude:{version}:"),
+        },
     )

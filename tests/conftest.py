@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import PASSWORD, PersonFactory, UserFactory
+from tests.fakegithub.server import FakeGitHub
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must be
 # allowed to run there for live_server tests.
@@ -62,3 +63,14 @@ def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test does it)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def fake_github(settings):
+    """A fake GitHub on loopback, loaded with the fixture repository, and the app pointed at it."""
+    with FakeGitHub() as fake:
+        fake.load_fixtures()
+        settings.GITHUB_API_URL = fake.url
+        settings.GITHUB_TOKEN = "test-token-not-a-secret"
+        settings.GITHUB_REPOSITORY = "fleetdm/fleet"
+        yield fake

@@ -165,6 +165,8 @@ class Issue(models.Model):
     updated_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     merged_at = models.DateTimeField(null=True, blank=True)
+    # A PR's target branch: known from pull_request webhooks and the RC branches' PR listings.
+    base_ref = models.CharField(max_length=250, blank=True)
     comments_count = models.PositiveIntegerField(default=0)
     first_member_response_at = models.DateTimeField(null=True, blank=True)
     first_member_response_by = models.CharField(max_length=100, blank=True)
@@ -390,3 +392,21 @@ class GitHubWrite(models.Model):
     @property
     def html_url(self) -> str:
         return str(self.response.get("html_url", "")) if isinstance(self.response, dict) else ""
+
+
+class BranchHead(models.Model):
+    """The newest commit of a branch we watch (a release candidate's)."""
+
+    repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=250)
+    sha = models.CharField(max_length=40)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["repository", "name"], name="branch_head_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.sha[:7]}"

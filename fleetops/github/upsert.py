@@ -560,4 +560,10 @@ def pull_request_upsert(repository: Repository, pull: Any) -> UpsertResult | Non
     issue["id"] = row["github_id"]
     if not isinstance(pull.get("comments"), int):  # the pulls listing has no count: keep ours
         issue["comments"] = row["comments_count"]
-    return issues_upsert(repository, [issue])
+    result = issues_upsert(repository, [issue])
+    base = pull.get("base")
+    if isinstance(base, dict) and isinstance(base.get("ref"), str):
+        Issue.objects.filter(repository=repository, number=number).exclude(
+            base_ref=base["ref"]
+        ).update(base_ref=base["ref"][:250])
+    return result

@@ -16,9 +16,14 @@
       var note = document.createElement("p");
       note.className = "alert alert-error";
       note.setAttribute("role", "alert");
-      note.textContent = xhr.status === 403
-        ? "You are not allowed to do that."
-        : "Something went wrong (" + xhr.status + "). Nothing was changed; try again.";
+      var plain = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
+      if (plain && xhr.responseText) {
+        note.textContent = xhr.responseText;
+      } else {
+        note.textContent = xhr.status === 403
+          ? "You are not allowed to do that. Nothing was changed."
+          : "Something went wrong (" + xhr.status + "). Nothing was changed; try again.";
+      }
       target.prepend(note);
     }
   });

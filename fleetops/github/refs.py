@@ -1,0 +1,63 @@
+"""Branches on demand: a branch's head commit, and the open pull requests against it.
+
+The release board asks these of a release candidate's branch; the answers are stored in the
+mirror (BranchHead, Issue.base_ref), so pages read the database, never GitHub.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from fleetops.github.client import GitHubClient, GitHubMalformedResponse
+from fleetops.github.models import BranchHead, Issue
+from fleetops.github.upsert import parse_time, repository_get
+
+
+def branch_head_refresh(*, branch: str, client: GitHubClient | None = None) -> BranchHead:
+    """Read a branch's head commit from GitHub (404 raises GitHubNotFound)."""
+    repository = repository_get(settings.GITHUB_REPOSITORY)
+    own = client is None
+    client = client or GitHubClient()
+    try:
+        # GET /commits/{ref} takes a branch name and answers with its newest commit.
+        commit, _ = client.get(f"/repos/{repository.full_name}/commits/{branch}")
+    finally:
+        if own:
+            client.close()
+    if not isinstance(commit, dict) or not isinstance(commit.get("sha"), str):
+        raise GitHubMalformedResponse(f"branch {branch}: the answer has no commit sha")
+    inner = commit.get("commit") or {}
+    when = parse_time(((inner.get("committer") or inner.get("author") or {}).get("date")))
+    head, _ = BranchHead.objects.update_or_create(
+        repository=repository,
+        name=branch,
+        defaults={"sha": commit["sha"], "committed_at": when, "fetched_at": timezone.now()},
+    )
+    return head
+
+
+@transaction.atomic
+def pulls_against_refresh(*, base: str, client: GitHubClient | None = None) -> list[int]:
+    """Record which open PRs target `base` (one listing); returns their numbers."""
+    repository = repository_get(settings.GITHUB_REPOSITORY)
+    own = client is None
+    client = client or GitHubClient()
+    numbers: list[int] = []
+    try:
+        for page in client.pages(
+            f"/repos/{repository.full_name}/pulls", params={"state": "open", "base": base}
+        ):
+            numbers.extend(
+                pull["number"]
+                for pull in page.items or []
+                if isinstance(pull, dict) and isinstance(pull.get("number"), int)
+            )
+    finally:
+        if own:
+            client.close()
+    prs = Issue.objects.filter(repository=repository, is_pull_request=True)
+    prs.filter(base_ref=base).exclude(number__in=numbers).update(base_ref="")
+    prs.filter(number__in=numbers).exclude(base_ref=base).update(base_ref=base)
+    return numbers

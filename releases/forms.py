@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+
+from releases.models import Signoff
+
+
+class SignoffForm(forms.Form):
+    state = forms.ChoiceField(choices=Signoff.State.choices)
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("state") == Signoff.State.BLOCKED and not (data.get("note") or "").strip():
+            self.add_error("note", "Say why the group is blocked.")
+        return data
+
+
+class MergeExceptionForm(forms.Form):
+    group = forms.SlugField()
+    pr_number = forms.IntegerField(min_value=1, label="Pull request number")
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class ReleaseStateForm(forms.Form):
+    state = forms.ChoiceField(choices=[])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from releases.models import Release
+
+        self.fields["state"].choices = Release.State.choices
