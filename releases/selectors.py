@@ -101,6 +101,7 @@ class Board:
     etag: str
     activity: list[Activity]
     exceptions: list[MergeException]
+    pushed: list[PushedStory] = field(default_factory=list)
 
     @property
     def go(self) -> bool:
@@ -245,9 +246,44 @@ def release_board(*, release: Release, user: AbstractBaseUser | None = None) -> 
         remaining=remaining,
         etag=_etag(release, gate),
         activity=list(release.activity.select_related("actor")[:12]),
+        pushed=release_pushed_stories(release=release),
         exceptions=list(
             release.exceptions.select_related(
                 "group", "em_approved_by", "qa_approved_by", "dri_approved_by", "rejected_by"
             )
         ),
     )
+
+
+@dataclass(frozen=True)
+class PushedStory:
+    number: int
+    title: str
+    stakeholders: list[str]
+
+
+def release_pushed_stories(*, release: Release) -> list[PushedStory]:
+    """Open stories labelled `~pushed` in this release's milestone, and whom to tell.
+
+    Handbook, "Notify stakeholders when a user story is pushed to the next release": the
+    Head of Product Design and the requesters (here: the story's assignees); with a
+    `customer-` label, also the VP of Customer Success.
+    """
+    if release.milestone_id is None:
+        return []
+    stories = (
+        Issue.objects.open()
+        .issues()
+        .filter(milestone_id=release.milestone_id, labels__name="~pushed")
+        .filter(labels__name="story")
+        .prefetch_related("labels")
+        .order_by("number")
+        .distinct()
+    )
+    pushed = []
+    for story in stories:
+        people = ["Head of Product Design", *(f"@{login}" for login in story.assignees)]
+        if any(label.name.startswith("customer-") for label in story.labels.all()):
+            people.append("VP of Customer Success")
+        pushed.append(PushedStory(story.number, story.title, people))
+    return pushed

@@ -249,3 +249,22 @@ def test_merge_exception_rejection_needs_a_reason(org):
     )
     exception.refresh_from_db()
     assert (exception.state, exception.rejection_reason) == ("rejected", "Too risky")
+
+
+def test_pushed_stories_name_whom_to_tell(org):
+    from fleetops.github.models import Issue, Milestone
+    from releases.selectors import release_pushed_stories
+
+    story = mirror_issue(40, "story", "~pushed", "customer-acme")
+    other = mirror_issue(41, "story")
+    milestone = Milestone.objects.create(
+        repository=story.repository, github_id=1, number=1, title="4.75.0", state="open"
+    )
+    Issue.objects.filter(pk__in=[story.pk, other.pk]).update(
+        milestone=milestone, assignees=["hlee"]
+    )
+    Release.objects.filter(pk=org["release"].pk).update(milestone=milestone)
+    pushed = release_pushed_stories(release=Release.objects.get(pk=org["release"].pk))
+    assert [(p.number, p.stakeholders) for p in pushed] == [
+        (40, ["Head of Product Design", "@hlee", "VP of Customer Success"])
+    ]
