@@ -224,6 +224,8 @@ GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
 GITHUB_REPOSITORY = env.str("GITHUB_REPOSITORY", default="fleetdm/fleet")
 GITHUB_WEBHOOK_SECRET = env.str("GITHUB_WEBHOOK_SECRET", default="")
 FLEETOPS_GITHUB_WRITE = env.bool("FLEETOPS_GITHUB_WRITE", default=False)
+# A sync's lock expires this long after its last page: how long a killed worker blocks syncs.
+GITHUB_SYNC_LOCK_SECONDS = env.int("GITHUB_SYNC_LOCK_SECONDS", default=600)
 # GitHub asks integrators to pause a second between writes (secondary rate limits).
 GITHUB_WRITE_PAUSE = env.float("GITHUB_WRITE_PAUSE", default=1.0)
 GO_RELEASES_URL = env.str("GO_RELEASES_URL", default="https://go.dev/dl/?mode=json&include=all")

@@ -65,7 +65,6 @@ from fleetops.github.upsert import (
 logger = logging.getLogger(__name__)
 
 WATCHED_REPOSITORIES = ("osquery/osquery", "macadmins/osquery-extension")
-LOCK_TTL = dt.timedelta(minutes=10)
 REFERENCE_TTL = dt.timedelta(hours=1)
 TAG_DATES_PER_RUN = 5
 REFERENCE_STEP = "reference data"
@@ -100,7 +99,7 @@ class SyncContext:
         )
         renewed = Repository.objects.filter(
             pk=self.repository.pk, lock_owner=self.lock_token
-        ).update(lock_expires_at=timezone.now() + LOCK_TTL)
+        ).update(lock_expires_at=timezone.now() + _lock_ttl())
         if not renewed:
             raise SyncLocked("the sync lock was taken over (this run was too slow); stopping")
         if self.progress:
@@ -111,13 +110,18 @@ def _github_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _lock_ttl() -> dt.timedelta:
+    """How long a sync's lock outlives its last sign of life (renewed every page)."""
+    return dt.timedelta(seconds=settings.GITHUB_SYNC_LOCK_SECONDS)
+
+
 def _lock_acquire(repository: Repository) -> str | None:
     """Take the repository's sync lock if it is free or expired; returns the token."""
     token = uuid.uuid4().hex
     now = timezone.now()
     taken = Repository.objects.filter(
         Q(lock_expires_at__isnull=True) | Q(lock_expires_at__lt=now), pk=repository.pk
-    ).update(lock_owner=token, lock_expires_at=now + LOCK_TTL)
+    ).update(lock_owner=token, lock_expires_at=now + _lock_ttl())
     return token if taken else None
 
 
