@@ -47,3 +47,14 @@ def test_healthz_without_redis_reports_eager_mode(client, settings):
     settings.REDIS_URL = ""
     body = client.get("/healthz").json()
     assert body["broker"] == {"ok": True, "detail": "none: tasks run eagerly in-process"}
+
+
+@pytest.mark.django_db
+def test_pages_answer_503_while_the_database_is_down_and_recover(client):
+    refused = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    with mock.patch.object(connections["default"], "cursor", side_effect=refused):
+        response = client.get("/accounts/login/")
+    assert response.status_code == 503
+    assert "The database is not answering" in response.content.decode()
+    assert response["Retry-After"] == "30"
+    assert client.get("/accounts/login/").status_code == 200  # back: no manual step
