@@ -4,8 +4,8 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.db import InterfaceError, OperationalError
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils import timezone
