@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "fleetops.core.context_processors.chrome",
+                "oncall.context_processors.oncall_now",
             ],
         },
     },
@@ -158,6 +159,27 @@ CELERY_BEAT_SCHEDULE = {
     "sprint-calendar-extend": {
         "task": "fleetops.org.tasks.sprint_calendar_extend_task",
         "schedule": crontab(minute=0, hour=6),
+    },
+    # Pre-release dependency checks of the current release, daily before the Pacific workday
+    # (13:00 UTC); the RC cut queues a run too.
+    "dependency-checks-daily": {
+        "task": "releases.dependency_tasks.dependency_checks_run_task",
+        "schedule": crontab(minute=0, hour=13),
+        "kwargs": {"trigger": "schedule"},
+        "options": {"expires": 3600},
+    },
+    "oncall-handoff-check": {
+        "task": "oncall.tasks.oncall_handoff_check_task",
+        "schedule": crontab(minute=1),
+        "options": {"expires": 3000},
+    },
+    # Weekly KPIs: hourly, because CELERY_TIMEZONE is UTC and the rule is Monday 06:00 in
+    # FLEETOPS_TIME_ZONE (DST moves it in UTC); the task records the week that just ended
+    # once that moment has passed (and a sync has run since), and does nothing otherwise.
+    "kpis-record-week": {
+        "task": "kpis.tasks.kpi_week_record_due_task",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 3000},
     },
 }
 
@@ -256,8 +278,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only for plain-HTTP loopback runs (benchmarks/load.py); on behind TLS.
+    SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {
     "version": 1,
