@@ -29,7 +29,7 @@ def branch_head_refresh(*, branch: str, client: GitHubClient | None = None) -> B
     if not isinstance(commit, dict) or not isinstance(commit.get("sha"), str):
         raise GitHubMalformedResponse(f"branch {branch}: the answer has no commit sha")
     inner = commit.get("commit") or {}
-    when = parse_time(((inner.get("committer") or inner.get("author") or {}).get("date")))
+    when = parse_time((inner.get("committer") or inner.get("author") or {}).get("date"))
     head, _ = BranchHead.objects.update_or_create(
         repository=repository,
         name=branch,
