@@ -28,6 +28,8 @@ PUBLIC = {
     "github_login",
     "github_callback",
     "admin_login_redirect",
+    "oncall:feed-me",
+    "oncall:feed-rotation",  # calendar feeds: a secret URL token signs in
 }
 SAMPLES = {
     "int": "1",
@@ -35,6 +37,7 @@ SAMPLES = {
     "slug": "sample",
     "path": "sample/x",
     "uuid": "00000000-0000-0000-0000-000000000000",
+    "version": "4.75.0",
 }
 
 
