@@ -668,7 +668,7 @@ def holiday_names(*, first: dt.date, last: dt.date) -> dict[dt.date, str]:
 FIRST_RESPONSE_SLA = BUSINESS_HOUR_SECONDS  # 1-hour response during business hours
 FOLLOW_UP_SLA = BUSINESS_DAY_SECONDS  # never more than one business day without follow-up
 STALE_AFTER = dt.timedelta(days=7)  # "after one week with no reply, close the issue"
-COMMUNITY_LIST_LIMIT = 100
+COMMUNITY_LIST_LIMIT = 25  # rows per list on the page (oldest first); totals beside them
 
 
 @dataclass(frozen=True)
@@ -694,6 +694,8 @@ class CommunityQueue:
     quiet_pull_requests: list[CommunityItem]
     stale: list[StaleIssue]
     clock_stopped: str = ""  # why SLA clocks are not running now ("" when they are)
+    quiet_total: int = 0
+    stale_total: int = 0
 
     @property
     def overdue_count(self) -> int:
@@ -857,12 +859,16 @@ def community_queue(*, now: dt.datetime | None = None) -> CommunityQueue:
         stopped = "it is outside business hours (9:00-17:00 Pacific)"
     else:
         stopped = ""
+    quiet = community_pull_requests_quiet(now=now, holidays=holidays)
+    stale = community_issues_stale(now=now)
     return CommunityQueue(
         waiting=waiting,
         waiting_total=total,
-        quiet_pull_requests=community_pull_requests_quiet(now=now, holidays=holidays),
-        stale=community_issues_stale(now=now),
+        quiet_pull_requests=quiet[:COMMUNITY_LIST_LIMIT],
+        stale=stale[:COMMUNITY_LIST_LIMIT],
         clock_stopped=stopped,
+        quiet_total=len(quiet),
+        stale_total=len(stale),
     )
 
 
@@ -884,9 +890,9 @@ def handoff_summary(*, now: dt.datetime | None = None) -> dict:
         "waiting": queue.waiting_total,
         "overdue": queue.overdue_count,
         "oldest": [item(e) for e in queue.waiting[:5]],
-        "quiet_pull_requests": len(queue.quiet_pull_requests),
+        "quiet_pull_requests": queue.quiet_total,
         "quiet": [item(e) for e in queue.quiet_pull_requests[:5]],
-        "stale": len(queue.stale),
+        "stale": queue.stale_total,
     }
 
 

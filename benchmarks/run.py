@@ -1,0 +1,143 @@
+"""Page benchmark: server time and SQL queries of every page and JSON endpoint.
+
+    .venv/bin/python benchmarks/run.py [--database-url URL] [--issues 40000] [--requests 30]
+        [--reuse] [--json] [--profile NAME]
+
+Builds a Fleet-scale database with `manage.py seed_scale` (PostgreSQL by default, dropped
+and created; `--reuse` keeps an already seeded one), then requests every endpoint of
+`tests/endpoints.py` N times in-process with a signed-in staff user (Django's test client:
+server time, no network) and prints median and p95 milliseconds and the queries each makes.
+`--profile NAME` prints a cProfile of one endpoint. Numbers only: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _prepare(url: str, issues: int, reuse: bool) -> None:
+    import psycopg
+
+    name = urlparse(url).path.lstrip("/")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and reuse:
+            return
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "fleetops.settings"}
+    env.pop("PYENV_VERSION", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "seed_scale", "--issues", str(issues)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    print(f"seed_scale --issues {issues}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fleetops_pages"
+        ),
+    )
+    parser.add_argument("--issues", type=int, default=40_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", default="")
+    args = parser.parse_args()
+    _prepare(args.database_url, args.issues, args.reuse)
+
+    os.environ.update(
+        DATABASE_URL=args.database_url,
+        DJANGO_SETTINGS_MODULE="fleetops.settings",
+        REDIS_URL="",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="benchmark-" + "k" * 50,
+        DJANGO_LOG_LEVEL="ERROR",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_CONN_MAX_AGE="600",
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from tests.endpoints import endpoints
+
+    setup_test_environment()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    client = Client()
+    client.force_login(get_user_model().objects.filter(is_staff=True).first())
+    rows = []
+    for endpoint in endpoints():
+        headers = {"HX-Request": "true"} if endpoint.htmx else {}
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(endpoint.url, headers=headers, secure=True).status_code
+        query_count = len(queries)  # now: the next request's start clears the log
+        times = []
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            client.get(endpoint.url, headers=headers, secure=True)
+            times.append((time.perf_counter() - started) * 1000)
+        p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 20 else max(times)
+        rows.append(
+            {
+                "endpoint": endpoint.name,
+                "url": endpoint.url,
+                "status": status,
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(p95, 1),
+                "queries": query_count,
+            }
+        )
+        if args.profile and args.profile == endpoint.name:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            client.get(endpoint.url, headers=headers, secure=True)
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+    if args.json:
+        print(
+            json.dumps(
+                {"issues": args.issues, "database": connection.vendor, "pages": rows}, indent=2
+            )
+        )
+        return
+    print(f"{args.issues:,} issues and PRs on {connection.vendor}; {args.requests} requests each")
+    print(f"{'endpoint':<34}{'status':>7}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
+    for row in rows:
+        print(
+            f"{row['endpoint']:<34}{row['status']:>7}{row['median_ms']:>11}{row['p95_ms']:>9}{row['queries']:>9}"
+        )
+
+
+if __name__ == "__main__":
+    main()
