@@ -17,6 +17,7 @@ from fleetops.github.demo import MINOR_AT_ANCHOR
 from fleetops.github.gateway import branch_create, issue_create
 from fleetops.github.models import Milestone
 from fleetops.org.models import Person, ProductGroup, Sprint
+from releases.dependency_demo import seed_dependencies
 from releases.models import (
     Activity,
     MergeException,
@@ -93,6 +94,8 @@ def seed(ctx: DemoContext) -> None:
             in_qa = release
     if in_qa is not None and not ReleaseCandidate.objects.filter(release=in_qa).exists():
         _release_in_qa(ctx, in_qa)
+    if in_qa is not None:
+        seed_dependencies(ctx, in_qa)
     ctx.summary.append(
         f"releases: {Release.objects.count()} (v{in_qa.version} in QA with every sign-off state)"
         if in_qa

@@ -1,18 +1,407 @@
-"""The dependency checks' verdict for the release board (the checks' author fills this in)."""
+"""Reads of the dependency checks: the release board's gate and the dependencies page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from fleetops.github.models import Issue
+from releases.dependency_checks import (
+    BLOCKING_CHECKS,
+    CHECK_ORDER,
+    FILEABLE,
+    FLEETD_COMPONENTS,
+    Action,
+    Check,
+    DependencyCheckError,
+    IssueDraft,
+    Outcome,
+    Status,
+    can_act_on_dependency_checks,
+    can_run_dependency_checks,
+    check_label,
+    dependency_issue_draft,
+    issue_version,
+    oncall_person,
+)
+from releases.models import (
+    DependencyAcknowledgement,
+    DependencyCheckResult,
+    DependencyCheckRun,
+    DependencyIssue,
+    FeedConfirmation,
+    Release,
+)
+
+HISTORY_LENGTH = 12
 
 
 @dataclass(frozen=True)
 class DependencyGate:
+    """The dependency checks' part of a release's go / no-go."""
+
     status: str  # "not_run" | "ok" | "blocking"
-    remaining: list[str] = field(default_factory=list)
+    remaining: list[str] = field(default_factory=list)  # one sentence per item, naming its owner
     last_run_at: dt.datetime | None = None
 
 
-def dependency_gate(*, release) -> DependencyGate:
-    """No check has run yet."""
-    return DependencyGate(status="not_run")
+def _runs_for(release: Release | None) -> QuerySet[DependencyCheckRun]:
+    runs = DependencyCheckRun.objects.exclude(outcome=Outcome.SKIPPED)
+    return runs.filter(release=release) if release is not None else runs
+
+
+def dependency_gate(*, release: Release | None) -> DependencyGate:
+    """Handbook: the release waits until the dependency checks have passed or been acknowledged.
+
+    "ok" when the latest finished run (for the release; the latest of all without one) has no
+    unresolved release blocker (an outdated Go minor or macadmins-extension not acknowledged,
+    or an error in either check) and the vulnerability feeds are confirmed. Four queries.
+    """
+    run = (
+        _runs_for(release)
+        .filter(finished_at__isnull=False)
+        .select_related("release__dri")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if run is None:
+        return DependencyGate(status="not_run", remaining=[], last_run_at=None)
+    release = run.release
+    dri = release.dri.name if release is not None and release.dri else None
+    owner = f"DRI: {dri}" if dri else "no DRI assigned"
+    results = {
+        r.check_name: r
+        for r in DependencyCheckResult.objects.filter(run=run, check_name__in=BLOCKING_CHECKS)
+    }
+    acknowledged: set[tuple[str, str]] = set()
+    confirmed = False
+    if release is not None:
+        acknowledged = set(
+            DependencyAcknowledgement.objects.filter(release=release).values_list(
+                "check_name", "latest"
+            )
+        )
+        confirmed = FeedConfirmation.objects.filter(release=release).exists()
+    remaining: list[str] = []
+    for check in BLOCKING_CHECKS:
+        result = results.get(check)
+        label = check_label(check)
+        if result is None:
+            remaining.append(f"The {label} check did not run ({owner})")
+        elif result.status == Status.ERROR:
+            remaining.append(f"The {label} check failed: {result.detail} ({owner})")
+        elif result.release_blocker and (check, result.latest) not in acknowledged:
+            remaining.append(
+                f"{label} {result.current} → {result.latest} is a release blocker ({owner})"
+            )
+    if not confirmed:
+        remaining.append(f"Vulnerability feeds not confirmed ({owner})")
+    return DependencyGate(
+        status="blocking" if remaining else "ok", remaining=remaining, last_run_at=run.finished_at
+    )
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+VERDICTS: dict[str, tuple[str, str]] = {
+    # key: (what the row says, tag class)
+    "ok": ("up to date", "tag-ok"),
+    "no-changes": ("no changes", "tag-ok"),
+    "confirmed": ("confirmed", "tag-ok"),
+    "outdated": ("outdated", "tag-warn"),
+    "blocker": ("release blocker", "tag-bad"),
+    "acknowledged": ("blocker acknowledged", "tag-warn"),
+    "qa": ("release QA needed", "tag-warn"),
+    "manual": ("needs confirmation", "tag-accent"),
+    "error": ("error", "tag-bad"),
+    "pending": ("checking…", ""),
+}
+# The handbook's rule for each check, shown beside what it found (the feeds' and fleetd's
+# findings already say what to do).
+ACTIONS: dict[str, str] = {
+    Check.GO: (
+        "File a bug for the release DRI and the on-call engineer with the ~release blocker "
+        "label: upgrade before publishing the release."
+    ),
+    Check.GO_MAJOR: (
+        "Create a story for the release DRI and the on-call engineer, for an upcoming sprint. "
+        "The release can proceed."
+    ),
+    Check.MACADMINS: (
+        "File a bug with the ~release blocker label for the release DRI and the on-call "
+        "engineer; check the update for changes, like new tables, that need code in Fleet."
+    ),
+    Check.OSQUERY: (
+        "File a bug for the release DRI and the on-call engineer (not a release blocker): "
+        "changed command-line flags need updates to flag validation and its documentation."
+    ),
+    Check.FEEDS: "",
+    Check.ORBIT: "",
+    Check.FLEETD_CHROME: "",
+}
+
+
+@dataclass
+class CheckRow:
+    """One check on the page: what it found, what it calls for, and what was done about it."""
+
+    check: str
+    label: str
+    result: DependencyCheckResult | None  # None while a running run has not reached it
+    verdict_key: str
+    action_text: str
+    issue: DependencyIssue | None = None
+    issue_state: str = ""  # open | closed (from the mirror), "" when unknown
+    acknowledgement: DependencyAcknowledgement | None = None
+    draft: IssueDraft | None = None
+    can_file: bool = False
+    can_acknowledge: bool = False
+
+    @property
+    def verdict(self) -> str:
+        return VERDICTS[self.verdict_key][0]
+
+    @property
+    def tone(self) -> str:
+        return VERDICTS[self.verdict_key][1]
+
+    @property
+    def anchor(self) -> str:
+        return f"check-{self.check}"
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.verdict_key in ("blocker", "outdated", "qa", "manual", "error", "acknowledged")
+
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        return (self.result.data or {}).get("files", []) if self.result else []
+
+    @property
+    def commits(self) -> list[dict[str, Any]]:
+        return (self.result.data or {}).get("commits", []) if self.result else []
+
+    @property
+    def request_json(self) -> str:
+        """The body of the recorded (dry-run) request, as it would be sent."""
+        if self.issue is None or self.issue.write is None:
+            return ""
+        return json.dumps(self.issue.write.payload, indent=2, ensure_ascii=False)
+
+
+@dataclass
+class DependencyPage:
+    release: Release | None
+    run: DependencyCheckRun | None  # the run shown
+    latest_run: DependencyCheckRun | None
+    rows: list[CheckRow]
+    gate: DependencyGate
+    history: list[DependencyCheckRun]
+    feeds: FeedConfirmation | None
+    can_run: bool
+    can_act: bool
+    oncall_name: str = ""
+    dry_run: bool = True
+    checks_done: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def running(self) -> bool:
+        return self.latest_run is not None and self.latest_run.outcome == Outcome.RUNNING
+
+    @property
+    def viewing_history(self) -> bool:
+        return self.run is not None and self.latest_run is not None and self.run != self.latest_run
+
+    @property
+    def checks_total(self) -> int:
+        return len(CHECK_ORDER)
+
+    @property
+    def attention(self) -> list[CheckRow]:
+        return [row for row in self.rows if row.needs_attention and row.result is not None]
+
+
+def _verdict(result: DependencyCheckResult | None, acknowledged: bool, confirmed: bool) -> str:
+    if result is None:
+        return "pending"
+    if result.check_name == Check.FEEDS:
+        return "confirmed" if confirmed else "manual"
+    if result.status == Status.ERROR:
+        return "error"
+    if result.status == Status.MANUAL:
+        return "manual"
+    if result.status == Status.OUTDATED:
+        if result.action == Action.FLEETD_RELEASE_QA:
+            return "qa"
+        if result.release_blocker:
+            return "acknowledged" if acknowledged else "blocker"
+        return "outdated"
+    return "no-changes" if result.check_name in FLEETD_COMPONENTS else "ok"
+
+
+def _issues_for(results: list[DependencyCheckResult]) -> dict[tuple[str, str], DependencyIssue]:
+    keys = [
+        (r.check_name, issue_version(r))
+        for r in results
+        if r.status == Status.OUTDATED and r.action in FILEABLE and issue_version(r)
+    ]
+    if not keys:
+        return {}
+    query = Q(*[Q(check_name=c, version=v) for c, v in keys], _connector=Q.OR)
+    return {
+        (row.check_name, row.version): row
+        for row in DependencyIssue.objects.filter(query).select_related("write")
+    }
+
+
+def _issue_states(issues: list[DependencyIssue]) -> dict[int, str]:
+    numbers = [i.number for i in issues if i.number]
+    if not numbers:
+        return {}
+    return dict(
+        Issue.objects.filter(
+            repository__full_name=settings.GITHUB_REPOSITORY, number__in=numbers
+        ).values_list("number", "state")
+    )
+
+
+def dependency_run_get(*, release: Release | None, run_id: int) -> DependencyCheckRun:
+    """A past run of the release's checks (404 when it belongs elsewhere)."""
+    run = _runs_for(release).filter(pk=run_id).first()
+    if run is None or (release is None and run.release_id is not None):
+        raise Http404("No such run of the dependency checks.")
+    return run
+
+
+def dependency_page(
+    *,
+    release: Release | None,
+    user: AbstractBaseUser | None,
+    run_id: int | None = None,
+    preview: bool = True,
+) -> DependencyPage:
+    """Everything the dependencies page shows for a release (or the ad hoc runs without one)."""
+    history = list(
+        _runs_for(release)
+        .filter(release=release)
+        .select_related("requested_by")
+        .order_by("-started_at", "-pk")[:HISTORY_LENGTH]
+    )
+    latest_run = history[0] if history else None
+    run = dependency_run_get(release=release, run_id=run_id) if run_id else latest_run
+    results = (
+        {r.check_name: r for r in run.results.select_related("run__release__dri")} if run else {}
+    )
+    feeds = (
+        FeedConfirmation.objects.filter(release=release)
+        .select_related("confirmed_by__person", "oncall_notified")
+        .first()
+        if release is not None
+        else None
+    )
+    acknowledgements = (
+        {
+            (a.check_name, a.latest): a
+            for a in DependencyAcknowledgement.objects.filter(release=release).select_related(
+                "by__person"
+            )
+        }
+        if release is not None
+        else {}
+    )
+    issues = _issues_for(list(results.values()))
+    states = _issue_states(list(issues.values()))
+    can_act = can_act_on_dependency_checks(user, release)
+    oncall = oncall_person() if preview else None
+    rows: list[CheckRow] = []
+    for check in CHECK_ORDER:
+        result = results.get(check)
+        acknowledgement = (
+            acknowledgements.get((check, result.latest)) if result is not None else None
+        )
+        row = CheckRow(
+            check=check,
+            label=check_label(check),
+            result=result,
+            verdict_key=_verdict(result, acknowledgement is not None, feeds is not None),
+            action_text=ACTIONS[check],
+            acknowledgement=acknowledgement,
+        )
+        if result is not None and result.status == Status.OUTDATED and result.action in FILEABLE:
+            row.issue = issues.get((check, issue_version(result)))
+            if row.issue is not None and row.issue.number:
+                row.issue_state = states.get(row.issue.number, "")
+            settled = row.issue is not None and not (
+                row.issue.dry_run and settings.FLEETOPS_GITHUB_WRITE
+            )
+            row.can_file = can_act and not settled and run == latest_run
+            if preview and (row.can_file or row.issue is None):
+                try:
+                    row.draft = dependency_issue_draft(result=result, oncall=oncall)
+                except DependencyCheckError:
+                    row.draft = None
+        row.can_acknowledge = (
+            can_act and release is not None and row.verdict_key == "blocker" and run == latest_run
+        )
+        rows.append(row)
+    return DependencyPage(
+        release=release,
+        run=run,
+        latest_run=latest_run,
+        rows=rows,
+        gate=dependency_gate(release=release),
+        history=history,
+        feeds=feeds,
+        can_run=can_run_dependency_checks(user, release),
+        can_act=can_act,
+        oncall_name=oncall.name if oncall is not None else "",
+        dry_run=not settings.FLEETOPS_GITHUB_WRITE,
+        checks_done=len(results),
+    )
+
+
+def dependency_run_latest(*, release: Release | None) -> DependencyCheckRun | None:
+    """The newest run (running or finished) for the release; for the progress panel."""
+    return _runs_for(release).filter(release=release).order_by("-started_at", "-pk").first()
+
+
+def dependency_run_rows(run: DependencyCheckRun) -> list[dict[str, Any]]:
+    """The run's results as `check_dependencies --json` prints them, one per check, in order."""
+    results = {r.check_name: r for r in run.results.all()}
+    rows = []
+    for check in CHECK_ORDER:
+        result = results.get(check)
+        if result is None:
+            rows.append(
+                {
+                    "check": check,
+                    "current": None,
+                    "latest": None,
+                    "status": Status.ERROR,
+                    "release_blocker": False,
+                    "action": Action.NONE,
+                    "detail": run.error or "the check did not run",
+                }
+            )
+            continue
+        rows.append(
+            {
+                "check": check,
+                "current": result.current or None,
+                "latest": result.latest or None,
+                "status": result.status,
+                "release_blocker": result.release_blocker,
+                "action": result.action,
+                "detail": result.detail,
+            }
+        )
+    return rows

@@ -1,0 +1,233 @@
+"""The dependencies page: results of the pre-release checks, their history, and the DRI's actions.
+
+Thin views: parse (a form), call a selector or a service, render the page or the partial
+htmx swaps. Every action is a POST whose right is checked in the service; an htmx request
+gets the results partial back (with the go / no-go card out of band), any other request a
+redirect to the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from kombu.exceptions import OperationalError as BrokerError
+
+from releases.dependency_checks import (
+    DependencyCheckError,
+    dependency_check_acknowledge,
+    dependency_feeds_confirm,
+    dependency_issue_file,
+    ensure_can_run,
+)
+from releases.dependency_selectors import dependency_page, dependency_run_latest
+from releases.dependency_tasks import dependency_checks_run_task
+from releases.forms_dependencies import AcknowledgeForm, FeedsConfirmForm, RunChecksForm
+from releases.models import DependencyCheckResult, Release
+from releases.selectors import release_current, release_get
+
+logger = logging.getLogger(__name__)
+TEMPLATE = "releases/dependencies.html"
+QUEUE_PATIENCE = 600  # seconds the page waits for a worker to pick up a queued run
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _page_url(release: Release | None) -> str:
+    if release is None:
+        return reverse("releases:dependencies")
+    return reverse("releases:dependencies-release", kwargs={"version": release.version})
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404(f"{name} must be a number")
+    return int(value)
+
+
+def _release_param(value: str) -> Release | None:
+    return release_get(version=value) if value else None
+
+
+def _context(request: HttpRequest, release: Release | None, **extra: object) -> dict:
+    run_id = extra.pop("run_id", None)
+    page = dependency_page(release=release, user=request.user, run_id=run_id)
+    return {
+        "page": page,
+        "release": release,
+        "page_url": _page_url(release),
+        "issues_path": f"/repos/{settings.GITHUB_REPOSITORY}/issues",
+        **extra,
+    }
+
+
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if _is_htmx(request):
+        return HttpResponse(str(exc), status=403, content_type="text/plain; charset=utf-8")
+    return render(request, "releases/forbidden.html", {"message": str(exc)}, status=403)
+
+
+@require_GET
+def dependencies_current(request: HttpRequest) -> HttpResponse:
+    """The checks of the release the organisation is working on (or the ad hoc runs)."""
+    release = release_current()
+    return render(request, TEMPLATE, _context(request, release, run_id=_int_param(request, "run")))
+
+
+@require_GET
+def dependencies_release(request: HttpRequest, version: str) -> HttpResponse:
+    release = release_get(version=version)
+    return render(request, TEMPLATE, _context(request, release, run_id=_int_param(request, "run")))
+
+
+@require_POST
+def dependencies_run(request: HttpRequest) -> HttpResponse:
+    """Queue a run of the checks and show its progress (DRI, EMs, QA leads, staff)."""
+    form = RunChecksForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Unknown release.", status=400, content_type="text/plain")
+    release = _release_param(form.cleaned_data["release"])
+    try:
+        ensure_can_run(request.user, release)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    before = dependency_run_latest(release=release)
+    queue_error = ""
+    try:
+        dependency_checks_run_task.delay(release.pk if release else None, "button", request.user.pk)
+    except BrokerError as exc:
+        logger.warning("dependency checks not queued: %s", exc)
+        queue_error = "The task queue is unavailable; try again later."
+    if not _is_htmx(request):
+        if queue_error:
+            messages.error(request, queue_error)
+        else:
+            messages.success(request, "Dependency checks queued; this page shows them when done.")
+        return redirect(_page_url(release))
+    context = _context(
+        request,
+        release,
+        queued=not queue_error,
+        queue_error=queue_error,
+        after=before.pk if before else 0,
+        queued_at=int(time.time()),
+    )
+    return render(request, f"{TEMPLATE}#run-panel", context)
+
+
+@require_GET
+def dependencies_status(request: HttpRequest) -> HttpResponse:
+    """The progress panel htmx polls; once the run is under way, the results come along."""
+    release = _release_param(request.GET.get("release", ""))
+    after = _int_param(request, "after")
+    queued_at = _int_param(request, "queued_at") or 0
+    latest = dependency_run_latest(release=release)
+    if after is not None and (latest is None or latest.pk <= after):
+        waited = time.time() - queued_at if queued_at else 0
+        context = _context(
+            request,
+            release,
+            queued=waited < QUEUE_PATIENCE,
+            queue_error=""
+            if waited < QUEUE_PATIENCE
+            else "No worker has picked the run up in 10 minutes: is a Celery worker running?",
+            after=after,
+            queued_at=queued_at,
+        )
+        return render(request, f"{TEMPLATE}#run-panel", context)
+    return render(request, f"{TEMPLATE}#poll", _context(request, release))
+
+
+def _after_action(
+    request: HttpRequest, release: Release | None, *, error: str = "", done: str = "", **extra
+) -> HttpResponse:
+    if _is_htmx(request):
+        context = _context(request, release, action_error=error, action_message=done, **extra)
+        return render(request, f"{TEMPLATE}#changed", context)
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    return redirect(_page_url(release))
+
+
+def _result(result_id: int) -> DependencyCheckResult:
+    return get_object_or_404(
+        DependencyCheckResult.objects.select_related("run__release__dri"), pk=result_id
+    )
+
+
+@require_POST
+def dependencies_file(request: HttpRequest, result_id: int) -> HttpResponse:
+    """File the bug, story or fleetd QA issue a check calls for (DRI or staff; dry-run default)."""
+    result = _result(result_id)
+    try:
+        issue = dependency_issue_file(result=result, actor=request.user)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except DependencyCheckError as exc:
+        return _after_action(request, result.run.release, error=str(exc))
+    if issue.linked_existing:
+        done = f"#{issue.number} “{issue.title}” is already open: linked, nothing filed."
+    elif issue.dry_run:
+        done = f"Dry run: “{issue.title}” recorded, not sent to GitHub."
+    else:
+        done = f"Filed #{issue.number} “{issue.title}”."
+    return _after_action(request, result.run.release, done=done)
+
+
+@require_POST
+def dependencies_acknowledge(request: HttpRequest, result_id: int) -> HttpResponse:
+    """The DRI acknowledges a release-blocking check, saying why the release can go ahead."""
+    result = _result(result_id)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        error = "; ".join(e for errors in form.errors.values() for e in errors)
+        return _after_action(request, result.run.release, error=error)
+    try:
+        dependency_check_acknowledge(result=result, actor=request.user, **form.cleaned_data)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except DependencyCheckError as exc:
+        return _after_action(request, result.run.release, error=str(exc))
+    return _after_action(request, result.run.release, done="Release blocker acknowledged.")
+
+
+@require_POST
+def dependencies_confirm_feeds(request: HttpRequest, version: str) -> HttpResponse:
+    """The DRI records that the NVD and CISA announcements were checked."""
+    release = release_get(version=version)
+    form = FeedsConfirmForm(request.POST)
+    if not form.is_valid():
+        error = "; ".join(e for errors in form.errors.values() for e in errors)
+        return _after_action(request, release, error=error)
+    try:
+        confirmation = dependency_feeds_confirm(
+            release=release, actor=request.user, **form.cleaned_data
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except DependencyCheckError as exc:
+        return _after_action(request, release, error=str(exc))
+    if confirmation.may_affect_feeds:
+        who = confirmation.oncall_notified
+        done = (
+            f"Feeds confirmed; {who.name} (on call) was notified."
+            if who
+            else "Feeds confirmed; no on-call engineer is known: tell them directly."
+        )
+    else:
+        done = "Vulnerability feeds confirmed."
+    return _after_action(request, release, done=done)
