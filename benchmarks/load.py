@@ -136,6 +136,10 @@ def main() -> None:
             str(args.workers),
             "--threads",
             "4",
+            # Longer than the clients' pauses, as behind a proxy: a POST on a connection the
+            # server just closed fails in the client (requests does not retry a POST).
+            "--keep-alive",
+            "10",
             "--log-level",
             "warning",
         ],
