@@ -149,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "github-tag-dates": {
+        "task": "fleetops.github.tasks.tag_dates_backfill_task",
+        "schedule": 600.0,
+    },
     "release-candidate-cut": {
         "task": "releases.release_tasks.release_candidate_cut_due_task",
         "schedule": 300.0,

@@ -14,9 +14,9 @@ How it stays complete and never wrong:
 - Labels, milestones, tags and the watched repositories' releases are listed with
   If-None-Match per page (a 304 costs no rate limit) in a full sync and when their last
   refresh is older than `REFERENCE_TTL`; issues carry their labels and milestone anyway.
-- Tags get the date of their commit (one request each) for the newest tag of each
-  family (`fleet-v`, `orbit-v`, `fleetd-chrome-v`, ...): what the checks and pages use. A
-  sync costs a request per new release, not one per tag of the repository's history.
+- Tags get the date of their commit (one request each) from a separate periodic task,
+  20 at a time, the newest tag of each family (`fleet-v`, `orbit-v`, ...) first: a sync
+  costs only its listings, and every tag is dated within hours.
 - A full sync also finds issues GitHub no longer lists and asks for each: 404/410 marks it
   deleted, an answer from another repository marks it transferred.
 - One sync per repository at a time, across machines: a lock row with an expiry that each
@@ -66,7 +66,7 @@ logger = logging.getLogger(__name__)
 
 WATCHED_REPOSITORIES = ("osquery/osquery", "macadmins/osquery-extension")
 REFERENCE_TTL = dt.timedelta(hours=1)
-TAG_DATES_PER_RUN = 5
+TAG_DATES_PER_RUN = 20
 REFERENCE_STEP = "reference data"
 
 
@@ -173,7 +173,6 @@ def repository_sync(
         _sync_comments(ctx)
         if full or _reference_stale(repository):
             _sync_reference(ctx)
-        _sync_tag_dates(ctx)
         if full:
             _sync_gone(ctx)
     except (GitHubError, MalformedPayload, SyncLocked) as exc:
@@ -403,32 +402,59 @@ def _tag_family(name: str) -> str:
     return _DIGITS.split(name, maxsplit=1)[0]
 
 
-def _sync_tag_dates(ctx: SyncContext) -> None:
-    """Date the newest tag of each family (fleet-v, orbit-v, fleetd-chrome-v, ...).
+def tag_dates_backfill(
+    *,
+    limit: int = TAG_DATES_PER_RUN,
+    client: GitHubClient | None = None,
+    repository_name: str | None = None,
+) -> int:
+    """Date up to `limit` undated tags (one request each); returns how many were dated.
 
-    The checks ask what changed since the newest tag of a component; older tags keep no
-    date unless a page asks for one, so a sync costs a request per new release, not one
-    per tag of the repository's history.
+    The newest tag of each family first (`fleet-v`, `orbit-v`, `fleetd-chrome-v`, ...: what
+    the checks and pages ask about), then the rest from the newest version down. It runs as
+    its own periodic task, outside the sync, so a sync costs only its listings and every
+    tag still gets the date of its commit within hours.
     """
-    newest: dict[str, tuple[tuple[int, ...], str, str, bool]] = {}
-    tags = Tag.objects.filter(repository=ctx.repository).values_list(
-        "name", "commit_sha", "committed_at"
+    repository = Repository.objects.filter(
+        full_name=repository_name or settings.GITHUB_REPOSITORY
+    ).first()
+    if repository is None:
+        return 0
+    undated = list(
+        Tag.objects.filter(repository=repository, committed_at__isnull=True).values_list(
+            "name", "commit_sha"
+        )
     )
-    for name, sha, committed_at in tags.iterator():
-        key = (_version_key(name), name, sha, committed_at is not None)
-        family = _tag_family(name)
-        if family not in newest or key > newest[family]:
-            newest[family] = key
-    undated = [(name, sha) for _, name, sha, dated in newest.values() if not dated]
-    for name, sha in undated[:TAG_DATES_PER_RUN]:
-        try:
-            commit = ctx.client.commit(ctx.repository.full_name, sha)
-        except GitHubNotFound:
-            continue  # a tag of a commit GitHub no longer has: leave it undated
-        with transaction.atomic():
-            tag_date_set(ctx.repository, name, commit)
-    if undated:
-        ctx.checkpoint("tag dates")
+    if not undated:
+        return 0
+    dated_families = {
+        _tag_family(name)
+        for name in Tag.objects.filter(repository=repository, committed_at__isnull=False)
+        .values_list("name", flat=True)
+        .iterator()
+    }
+    undated.sort(key=lambda tag: _version_key(tag[0]), reverse=True)
+    newest_of_family: dict[str, tuple[str, str]] = {}
+    for name, sha in undated:
+        newest_of_family.setdefault(_tag_family(name), (name, sha))
+    first = [tag for family, tag in newest_of_family.items() if family not in dated_families]
+    order = first + [tag for tag in undated if tag not in first]
+    own = client is None
+    client = client or GitHubClient()
+    dated = 0
+    try:
+        for name, sha in order[:limit]:
+            try:
+                commit = client.commit(repository.full_name, sha)
+            except GitHubNotFound:
+                continue  # a tag of a commit GitHub no longer has: leave it undated
+            with transaction.atomic():
+                tag_date_set(repository, name, commit)
+            dated += 1
+    finally:
+        if own:
+            client.close()
+    return dated
 
 
 def _sync_gone(ctx: SyncContext) -> None:

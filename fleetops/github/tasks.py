@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
-from fleetops.github.sync import SyncLocked, repository_sync
+from fleetops.github.sync import SyncLocked, repository_sync, tag_dates_backfill
 from fleetops.github.upsert import MalformedPayload
 from fleetops.github.webhooks import (
     WebhookDeliveryConflict,
@@ -57,3 +57,13 @@ def webhook_delivery_process_task(self, delivery_id: int) -> str:
     if delivery is None:
         return f"webhook delivery {delivery_id} not found"
     return f"webhook {delivery.event} {delivery.delivery_id}: {delivery.outcome}"
+
+
+@shared_task(acks_late=True)
+def tag_dates_backfill_task() -> str:
+    """Date a batch of undated tags (newest of each family first). Safe to run twice."""
+    try:
+        dated = tag_dates_backfill()
+    except GitHubTransientError as exc:
+        return f"tag dates deferred: {exc}"
+    return f"dated {dated} tag(s)"

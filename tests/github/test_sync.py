@@ -23,7 +23,7 @@ from fleetops.github.models import (
     Tag,
 )
 from fleetops.github.selectors import mirror_counts
-from fleetops.github.sync import repository_sync
+from fleetops.github.sync import repository_sync, tag_dates_backfill
 from fleetops.github.tasks import repository_sync_task
 
 REPO = "fleetdm/fleet"
@@ -296,6 +296,11 @@ def test_sync_task_retries_with_githubs_countdown(fake_github, monkeypatch):
 
 def test_sync_tag_dates_and_mirror_rows(fake_github):
     _sync(full=True)
-    assert Tag.objects.filter(committed_at__isnull=False).exists()
+    assert not fake_github.requests_to("/commits/")  # the sync itself only lists
+    assert tag_dates_backfill(limit=2) == 2
+    families = {t.name.split("-v")[0] for t in Tag.objects.filter(committed_at__isnull=False)}
+    assert len(families) == 2  # the newest tag of two different families first
+    tag_dates_backfill()
+    assert not Tag.objects.filter(committed_at__isnull=True).exists()
     assert Label.objects.filter(name="bug").exists()
     assert IssueComment.objects.filter(issue__isnull=True).count() == 0
