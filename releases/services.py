@@ -156,11 +156,11 @@ def release_candidate_cut(
     Pacific. Writes go through the gateway (dry-run unless FLEETOPS_GITHUB_WRITE=1), each at
     most once; a second cut returns the first candidate.
     """
+    if actor is not None:  # the right first: a refused user is told so, cut or not
+        ensure_can_drive(actor, release, "cut the release candidate")
     existing = ReleaseCandidate.objects.filter(release=release).first()
     if existing is not None:
         return existing
-    if actor is not None:
-        ensure_can_drive(actor, release, "cut the release candidate")
     if release.state not in (Release.State.PLANNED, Release.State.RELEASE_CANDIDATE):
         raise ReleaseError(f"Fleet v{release.version} is {release.get_state_display()}: no RC cut.")
     branch = release.rc_branch_name

@@ -10,6 +10,7 @@ from fleetops.core.health import broker_check, database_check
 from fleetops.core.selectors import overview
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"overview": overview()})
 
