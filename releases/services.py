@@ -234,10 +234,8 @@ def release_candidate_cut(
 
 def _checks_after_cut(release_id: int) -> None:
     """Handbook: confirm the latest versions of dependencies before release QA starts."""
-    try:
-        from releases.tasks import dependency_checks_run_task  # the checks' task
-    except ImportError:  # pragma: no cover - the checks are part of the app
-        return
+    from releases.tasks import dependency_checks_run_task  # tasks import the services
+
     try:
         dependency_checks_run_task.delay(release_id, "rc-cut")
     except Exception as exc:  # the queue being down must not undo a cut

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -35,4 +36,5 @@ def chrome(request: HttpRequest) -> dict[str, object]:
         "nav": nav,
         "chrome_sprint": sprint_current(today=process_today()),
         "chrome_sync": sync_run_latest(),
+        "github_repository": settings.GITHUB_REPOSITORY,
     }
