@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fleetops.org.models import ProductGroup, process_today
+from releases.dependency_selectors import dependency_gate
 from releases.forms import DecisionForm, MergeExceptionForm, ReleaseStateForm, SignoffForm
 from releases.models import MergeException, Release
 from releases.permissions import can_drive
@@ -97,8 +98,8 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _board_context(request: HttpRequest, release: Release) -> dict:
-    board = release_board(release=release, user=request.user)
+def _board_context(request: HttpRequest, release: Release, gate=None) -> dict:
+    board = release_board(release=release, user=request.user, gate=gate)
     return {
         "board": board,
         "release": release,
@@ -118,9 +119,12 @@ def board(request: HttpRequest, version: str) -> HttpResponse:
 def board_live(request: HttpRequest, version: str) -> HttpResponse:
     """The board's live part; 204 (htmx keeps what it has) when nothing changed."""
     release = release_get(version=version)
-    if request.GET.get("etag") and request.GET["etag"] == release_board_etag(release=release):
+    gate = dependency_gate(release=release)  # once: for the ETag and, if changed, the board
+    if request.GET.get("etag") and request.GET["etag"] == release_board_etag(
+        release=release, gate=gate
+    ):
         return HttpResponse(status=204)
-    return render(request, "releases/board.html#board-live", _board_context(request, release))
+    return render(request, "releases/board.html#board-live", _board_context(request, release, gate))
 
 
 @require_GET

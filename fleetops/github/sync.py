@@ -82,7 +82,6 @@ class SyncContext:
     full: bool
     lock_token: str
     result: UpsertResult = field(default_factory=UpsertResult)
-    progress: Callable[[SyncRun], None] | None = None
 
     def checkpoint(self, step: str) -> None:
         """Record progress on the run and renew the lock (one UPDATE each)."""
@@ -102,8 +101,6 @@ class SyncContext:
         ).update(lock_expires_at=timezone.now() + _lock_ttl())
         if not renewed:
             raise SyncLocked("the sync lock was taken over (this run was too slow); stopping")
-        if self.progress:
-            self.progress(self.run)
 
 
 def _github_time(value: dt.datetime) -> str:
@@ -137,7 +134,6 @@ def repository_sync(
     trigger: str = "schedule",
     client: GitHubClient | None = None,
     repository_name: str | None = None,
-    progress: Callable[[SyncRun], None] | None = None,
 ) -> SyncRun:
     """Sync the product repository's mirror from GitHub; every run is recorded as a SyncRun.
 
@@ -167,7 +163,7 @@ def repository_sync(
     run = SyncRun.objects.create(repository=repository, kind=kind, trigger=trigger, started_at=now)
     own_client = client is None
     client = client or GitHubClient()
-    ctx = SyncContext(repository, run, client, full, token, progress=progress)
+    ctx = SyncContext(repository, run, client, full, token)
     try:
         _sync_issues(ctx)
         _sync_comments(ctx)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 
-from fleetops.org.models import Holiday, Person, ProductGroup, Sprint
+from fleetops.org.models import Holiday, ProductGroup, Sprint
 
 
 def sprint_current(*, today: dt.date) -> Sprint | None:
@@ -27,10 +27,3 @@ def product_group_list() -> QuerySet[ProductGroup]:
 
 def holiday_upcoming(*, today: dt.date, days: int = 60) -> QuerySet[Holiday]:
     return Holiday.objects.between(today, today + dt.timedelta(days=days))
-
-
-def product_group_roster() -> QuerySet[ProductGroup]:
-    """Product groups with their leads and active members, in three queries."""
-    return product_group_list().prefetch_related(
-        Prefetch("members", queryset=Person.objects.active().select_related("user"))
-    )
