@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -32,9 +34,11 @@ def chrome(request: HttpRequest) -> dict[str, object]:
         {"key": key, "label": label, "url": reverse(name), "active": key == current}
         for key, label, name in NAV
     ]
+    # Looked up only when a template shows them (the frame does; htmx partials do not),
+    # and once per request however often they are read.
     return {
         "nav": nav,
-        "chrome_sprint": sprint_current(today=process_today()),
-        "chrome_sync": sync_run_latest(),
+        "chrome_sprint": cache(lambda: sprint_current(today=process_today())),
+        "chrome_sync": cache(sync_run_latest),
         "github_repository": settings.GITHUB_REPOSITORY,
     }
