@@ -3,8 +3,14 @@
 Every write (filing a bug, commenting, closing, relabelling, closing a milestone, creating
 a branch) is recorded as a `GitHubWrite` row: what, where, why and by whom. In dry-run
 mode that row is all that happens; with writes on, the request is made and its answer
-(the new issue's number and URL) stored beside it. A write with a `dedupe_key` happens at
-most once: asking again returns the first record, unless that one failed.
+(the new issue's number and URL) stored beside it.
+
+A dry run is a preview: nothing recorded in dry run counts as done. A write with a
+`dedupe_key` happens exactly once among real writes: with writes on, asking again returns
+the real write that succeeded (or is in flight), never a dry-run record; a failed one is
+tried again, so an action that failed halfway resumes without repeating what succeeded. In
+dry run, asking again returns the real write if there is one (it is done), else the one
+preview of that key, so previews do not pile up.
 """
 
 from __future__ import annotations
@@ -33,14 +39,11 @@ def github_write(
 ) -> GitHubWrite:
     """Record a write to the product repository and, when writes are on, make it."""
     repository = repository_get(settings.GITHUB_REPOSITORY)
-    if dedupe_key:
-        earlier = GitHubWrite.objects.filter(dedupe_key=dedupe_key).first()
-        if earlier is not None and earlier.status != GitHubWrite.Status.FAILED:
-            return earlier
-        if earlier is not None:  # failed before: try again under the same key
-            earlier.dedupe_key = None
-            earlier.save(update_fields=["dedupe_key"])
     live = settings.FLEETOPS_GITHUB_WRITE
+    if dedupe_key:
+        earlier = _write_for_key(dedupe_key, live=live)
+        if earlier is not None:
+            return earlier
     try:
         with transaction.atomic():
             write = GitHubWrite.objects.create(
@@ -52,11 +55,15 @@ def github_write(
                 reason=reason[:300],
                 dedupe_key=dedupe_key,
                 actor=actor if actor is not None and actor.is_authenticated else None,
-                status=GitHubWrite.Status.DRY_RUN if not live else GitHubWrite.Status.FAILED,
-                error="" if not live else "not attempted yet",
+                status=GitHubWrite.Status.PENDING if live else GitHubWrite.Status.DRY_RUN,
+                error="",
             )
     except IntegrityError:  # the same key written at the same moment by another worker
-        return GitHubWrite.objects.get(dedupe_key=dedupe_key)
+        return (
+            GitHubWrite.objects.filter(dedupe_key=dedupe_key)
+            .exclude(status__in=GitHubWrite.NOT_HOLDING)
+            .get()
+        )
     if not live:
         return write
     own_client = client is None
@@ -79,6 +86,28 @@ def github_write(
             client.close()
     write.save(update_fields=["status", "error", "response"])
     return write
+
+
+def _write_for_key(dedupe_key: str, *, live: bool) -> GitHubWrite | None:
+    """The record that already answers for `dedupe_key`, if any.
+
+    A real write that is done, or in flight and not yet stale, answers in both modes. In dry
+    run the earlier preview of the key answers too. A failed write never does (it is tried
+    again), and neither does a dry-run record once writes are on.
+    """
+    rows = GitHubWrite.objects.filter(dedupe_key=dedupe_key)
+    real = rows.exclude(status__in=GitHubWrite.NOT_HOLDING).first()
+    if real is not None and real.status == GitHubWrite.Status.PENDING and real.is_stale():
+        # Its process died between recording and answering: whether GitHub got it is
+        # unknown; the key is released so that the action can resume (at least once).
+        real.status, real.error = GitHubWrite.Status.FAILED, "abandoned: no answer recorded"
+        real.save(update_fields=["status", "error"])
+        real = None
+    if real is not None:
+        return real
+    if live:
+        return None
+    return rows.filter(status=GitHubWrite.Status.DRY_RUN).order_by("-created_at").first()
 
 
 def _summary(data: Any) -> dict[str, Any]:

@@ -6,9 +6,12 @@ the sync and the webhooks write through the same code in `fleetops/github/upsert
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Repository(models.Model):
@@ -363,9 +366,15 @@ class GitHubWrite(models.Model):
     """Every write to GitHub the gateway did, or would have done in dry-run mode."""
 
     class Status(models.TextChoices):
-        DRY_RUN = "dry-run"  # recorded only: FLEETOPS_GITHUB_WRITE is off
+        DRY_RUN = "dry-run"  # a preview: FLEETOPS_GITHUB_WRITE is off; never counts as done
+        PENDING = "pending"  # being sent now
         DONE = "done"
         FAILED = "failed"
+
+    # Statuses that do not hold a dedupe key: previews and failures (tried again).
+    NOT_HOLDING = (Status.DRY_RUN, Status.FAILED)
+    # A pending write older than this was abandoned by a process that died mid-request.
+    PENDING_STALE_AFTER = dt.timedelta(minutes=10)
 
     repository = models.ForeignKey(Repository, on_delete=models.CASCADE, related_name="writes")
     action = models.CharField(max_length=40)  # issue.create, issue.comment, milestone.close, ...
@@ -373,8 +382,9 @@ class GitHubWrite(models.Model):
     path = models.CharField(max_length=300)
     payload = models.JSONField(default=dict)
     reason = models.CharField(max_length=300, blank=True)  # why fleetops did it
-    # Writes with the same key happen once (a dependency check never files the same bug twice).
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # Real writes with the same key happen once (a dependency check never files the same bug
+    # twice); previews and failures keep the key but do not hold it (see Meta.constraints).
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(max_length=10, choices=Status.choices)
     response = models.JSONField(default=dict, blank=True)  # number, html_url of what was made
     error = models.TextField(blank=True)
@@ -385,9 +395,20 @@ class GitHubWrite(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(status__in=["pending", "done"]),
+                name="github_write_real_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["dedupe_key"], name="github_write_key")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.path} ({self.status})"
+
+    def is_stale(self) -> bool:
+        return self.created_at < timezone.now() - self.PENDING_STALE_AFTER
 
     @property
     def html_url(self) -> str:

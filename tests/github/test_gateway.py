@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from fleetops.github.gateway import branch_create, issue_create, milestone_close
 from fleetops.github.models import GitHubWrite, Issue
@@ -60,7 +63,8 @@ def test_gateway_failed_write_is_recorded_and_can_be_retried(fake_github, settin
     retried = milestone_close(number=number, reason="conclude 4.74.0", dedupe_key="close:1")
     assert retried.pk != failed.pk
     assert retried.status == "done", retried.error
-    assert GitHubWrite.objects.filter(dedupe_key="close:1").get() == retried
+    real = GitHubWrite.objects.filter(dedupe_key="close:1").exclude(status="failed")
+    assert real.get() == retried
 
 
 def test_gateway_branch_create_payload(fake_github, settings):
@@ -68,3 +72,42 @@ def test_gateway_branch_create_payload(fake_github, settings):
     write = branch_create(name="rc-minor-fleet-v4.76.0", sha="a" * 40, reason="RC cut")
     assert write.payload == {"ref": "refs/heads/rc-minor-fleet-v4.76.0", "sha": "a" * 40}
     assert write.path == "/repos/fleetdm/fleet/git/refs"
+
+
+def test_gateway_dry_run_is_a_preview_then_the_real_write_happens_once(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = False
+    preview = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    again = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    assert again.pk == preview.pk  # previews do not pile up
+    assert preview.status == "dry-run"
+
+    settings.FLEETOPS_GITHUB_WRITE = True
+    real = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    assert real.pk != preview.pk
+    assert real.status == "done", real.error
+    assert len(fake_github.writes) == 1
+    twice = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    assert twice.pk == real.pk
+    assert len(fake_github.writes) == 1
+
+    settings.FLEETOPS_GITHUB_WRITE = False  # a preview after the real write shows it done
+    shown = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    assert shown == real
+
+
+def test_gateway_abandoned_pending_write_is_released(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = True
+    first = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    # as if the process died between recording the write and storing GitHub's answer
+    GitHubWrite.objects.filter(pk=first.pk).update(status="pending")
+    fresh = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    assert fresh.pk == first.pk  # in flight: not sent twice
+    GitHubWrite.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    resumed = issue_create(title="t", body="b", labels=[], assignees=[], reason="r", dedupe_key="k")
+    assert resumed.pk != first.pk
+    assert resumed.status == "done"
+    first.refresh_from_db()
+    assert first.status == "failed"
+    assert "abandoned" in first.error
