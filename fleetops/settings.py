@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "github-webhook-sweep": {
+        "task": "fleetops.github.tasks.webhook_deliveries_sweep_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "github-tag-dates": {
         "task": "fleetops.github.tasks.tag_dates_backfill_task",
         "schedule": 600.0,
@@ -285,7 +290,9 @@ GITHUB_REPOSITORY = env.str("GITHUB_REPOSITORY", default="fleetdm/fleet")
 GITHUB_WEBHOOK_SECRET = env.str("GITHUB_WEBHOOK_SECRET", default="")
 FLEETOPS_GITHUB_WRITE = env.bool("FLEETOPS_GITHUB_WRITE", default=False)
 # A sync's lock expires this long after its last page: how long a killed worker blocks syncs.
-GITHUB_SYNC_LOCK_SECONDS = env.int("GITHUB_SYNC_LOCK_SECONDS", default=600)
+# A sync's lock outlives its last heartbeat by this long: a killed worker blocks the next
+# sync for at most a minute (the heartbeat renews it every third of that while alive).
+GITHUB_SYNC_LOCK_SECONDS = env.int("GITHUB_SYNC_LOCK_SECONDS", default=60)
 # GitHub asks integrators to pause a second between writes (secondary rate limits).
 GITHUB_WRITE_PAUSE = env.float("GITHUB_WRITE_PAUSE", default=1.0)
 GO_RELEASES_URL = env.str("GO_RELEASES_URL", default="https://go.dev/dl/?mode=json&include=all")

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from fleetops.core.exports import csv_safe
 from kpis.selectors import (
     kpi_export_columns,
     kpi_export_row,
@@ -36,9 +37,9 @@ def weekly_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="fleetops-kpis-weekly.csv"'
     writer = csv.writer(response)
-    writer.writerow(columns)
+    writer.writerow([csv_safe(column) for column in columns])
     for snapshot in snapshots:
-        writer.writerow(kpi_export_row(snapshot, columns))
+        writer.writerow([csv_safe(cell) for cell in kpi_export_row(snapshot, columns)])
     return response
 
 

@@ -30,6 +30,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -122,6 +123,40 @@ def _lock_acquire(repository: Repository) -> str | None:
     return token if taken else None
 
 
+class LockHeartbeat:
+    """Renews a sync's lock every third of its lifetime from a thread, while the sync lives.
+
+    Pages renew it too; the heartbeat keeps a slow step (a long upsert, a GitHub timeout)
+    from losing the lock, so the lifetime can be short: a killed worker's lock expires
+    within `GITHUB_SYNC_LOCK_SECONDS` and the next sync runs.
+    """
+
+    def __init__(self, repository_pk: int, token: str) -> None:
+        self.repository_pk, self.token = repository_pk, token
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="sync-lock")
+
+    def __enter__(self) -> LockHeartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        every = max(_lock_ttl().total_seconds() / 3, 1)
+        try:
+            while not self._stop.wait(every):
+                Repository.objects.filter(pk=self.repository_pk, lock_owner=self.token).update(
+                    lock_expires_at=timezone.now() + _lock_ttl()
+                )
+        except Exception:  # the sync itself notices a lost lock at its next page
+            logger.exception("sync lock heartbeat stopped")
+        finally:
+            connection.close()  # this thread's own connection
+
+
 def _lock_release(repository: Repository, token: str) -> None:
     Repository.objects.filter(pk=repository.pk, lock_owner=token).update(
         lock_owner="", lock_expires_at=None
@@ -164,6 +199,8 @@ def repository_sync(
     own_client = client is None
     client = client or GitHubClient()
     ctx = SyncContext(repository, run, client, full, token)
+    heartbeat = LockHeartbeat(repository.pk, token)
+    heartbeat.__enter__()  # stopped in `finally`, before the lock is released
     try:
         _sync_issues(ctx)
         _sync_comments(ctx)
@@ -180,6 +217,7 @@ def repository_sync(
     else:
         _finish(ctx, SyncRun.Outcome.OK, "")
     finally:
+        heartbeat.__exit__()
         _lock_release(repository, token)
         if own_client:
             client.close()

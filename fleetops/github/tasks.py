@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
 from fleetops.github.sync import SyncLocked, repository_sync, tag_dates_backfill
 from fleetops.github.upsert import MalformedPayload
 from fleetops.github.webhooks import (
     WebhookDeliveryConflict,
+    webhook_deliveries_unprocessed,
     webhook_delivery_give_up,
     webhook_delivery_process,
 )
+
+# A database blip (a failover, a restart): try again shortly instead of dropping the work.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 MAX_RATE_LIMIT_WAIT = 3600
 
@@ -29,7 +34,7 @@ def repository_sync_task(self, full: bool = False, trigger: str = "schedule") ->
         raise self.retry(
             exc=exc, countdown=min(exc.retry_after or 60, MAX_RATE_LIMIT_WAIT)
         ) from exc
-    except GitHubTransientError as exc:
+    except (GitHubTransientError, *DATABASE_ERRORS) as exc:
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
     except (GitHubPermanentError, MalformedPayload, SyncLocked) as exc:
         return f"sync failed: {exc}"
@@ -47,6 +52,8 @@ def webhook_delivery_process_task(self, delivery_id: int) -> str:
     """
     try:
         delivery = webhook_delivery_process(delivery_id)
+    except DATABASE_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=min(10 * 2**self.request.retries, 600)) from exc
     except (GitHubTransientError, WebhookDeliveryConflict) as exc:
         if self.request.retries >= self.max_retries:
             delivery = webhook_delivery_give_up(delivery_id, reason=str(exc))
@@ -67,3 +74,13 @@ def tag_dates_backfill_task() -> str:
     except GitHubTransientError as exc:
         return f"tag dates deferred: {exc}"
     return f"dated {dated} tag(s)"
+
+
+@shared_task(acks_late=True)
+def webhook_deliveries_sweep_task() -> str:
+    """Queue the stored deliveries that were never processed (Redis was down when they
+    arrived). Safe to run twice: processing a delivery twice is a no-op."""
+    pending = webhook_deliveries_unprocessed()
+    for delivery_id in pending:
+        webhook_delivery_process_task.delay(delivery_id)
+    return f"{len(pending)} webhook deliveries queued again"

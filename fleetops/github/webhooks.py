@@ -40,6 +40,7 @@ Decisions:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -158,8 +159,9 @@ def webhook_receive(
             )
     except IntegrityError:  # a parallel copy of the same delivery was stored first
         return WebhookReceipt(200, "already received")
-    except DataError as exc:  # e.g. a NUL character, which PostgreSQL's jsonb refuses
-        raise WebhookRejected(400, f"payload cannot be stored: {exc}") from exc
+    except DataError as exc:  # the database's own words stay in the log, not in the answer
+        logger.warning("webhook %s not stored: %s", delivery_id, exc)
+        raise WebhookRejected(400, "payload cannot be stored") from exc
     if ignored:
         logger.info("webhook %s %s.%s %s", delivery_id, event, action, ignored)
         return WebhookReceipt(202, ignored)
@@ -192,7 +194,25 @@ def _payload_parse(body: bytes, content_type: str) -> dict[str, Any]:
         raise WebhookRejected(400, f"malformed JSON payload: {exc}") from exc
     if not isinstance(payload, dict):
         raise WebhookRejected(400, f"payload is a JSON {type(payload).__name__}, not an object")
+    if _has_nul(payload):
+        raise WebhookRejected(400, "payload contains a NUL character, which no text can hold")
     return payload
+
+
+def _has_nul(payload: Any) -> bool:
+    """Whether any key or string value holds U+0000 (PostgreSQL's jsonb refuses it)."""
+    stack = [payload]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _no_constant(name: str) -> Any:
@@ -253,6 +273,20 @@ def webhook_delivery_process(
         github.close()
     logger.info("webhook %s %s", delivery.delivery_id, delivery.outcome)
     return delivery
+
+
+SWEEP_AFTER = dt.timedelta(minutes=2)  # a delivery still unprocessed then was never queued
+SWEEP_BATCH = 200
+
+
+def webhook_deliveries_unprocessed(*, now: dt.datetime | None = None) -> list[int]:
+    """Stored deliveries nobody processed (Redis was down when they came), oldest first."""
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(processed_at__isnull=True, received_at__lt=now - SWEEP_AFTER)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
 
 
 def webhook_delivery_give_up(delivery_id: int, *, reason: str) -> WebhookDelivery | None:

@@ -3,9 +3,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
+from django.utils import timezone
 
 from fleetops.github.client import (
     GitHubClient,
@@ -23,7 +26,12 @@ from fleetops.github.models import (
     Tag,
 )
 from fleetops.github.selectors import mirror_counts
-from fleetops.github.sync import repository_sync, tag_dates_backfill
+from fleetops.github.sync import (
+    LockHeartbeat,
+    _lock_acquire,
+    repository_sync,
+    tag_dates_backfill,
+)
 from fleetops.github.tasks import repository_sync_task
 
 REPO = "fleetdm/fleet"
@@ -304,3 +312,53 @@ def test_sync_tag_dates_and_mirror_rows(fake_github):
     assert not Tag.objects.filter(committed_at__isnull=True).exists()
     assert Label.objects.filter(name="bug").exists()
     assert IssueComment.objects.filter(issue__isnull=True).count() == 0
+
+
+def test_sync_github_command_gives_up_under_a_constant_rate_limit(fake_github, monkeypatch):
+    slept = []
+    monkeypatch.setattr("time.sleep", slept.append)
+    fake_github.rate_limit_next(1000, kind="secondary", reset_in=60)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="beyond --max-wait 200"):
+        call_command("sync_github", "--json", "--max-wait", "200", stdout=out)
+    assert slept == [60, 60, 60]  # a bounded wait in all, not forever
+    assert json.loads(out.getvalue())["outcome"] == "error"
+    assert SyncRun.objects.filter(trigger="command").count() == 4
+
+
+def test_sync_github_command_refuses_an_absurd_max_wait(fake_github):
+    with pytest.raises(CommandError) as raised:
+        call_command("sync_github", "--max-wait", "-5", stdout=io.StringIO())
+    assert raised.value.returncode == 2
+
+
+def test_sync_task_retries_after_a_database_blip(fake_github, monkeypatch):
+    def blip(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    calls = []
+    monkeypatch.setattr("fleetops.github.tasks.repository_sync", blip)
+    monkeypatch.setattr(
+        repository_sync_task, "retry", lambda **kw: calls.append(kw) or RuntimeError("retry")
+    )
+    with pytest.raises(RuntimeError, match="retry"):
+        repository_sync_task()
+    assert calls[0]["countdown"] == 30
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat thread has its own connection
+def test_lock_heartbeat_keeps_the_lock_alive_and_a_dead_lock_expires(settings):
+    settings.GITHUB_SYNC_LOCK_SECONDS = 3
+    repository = Repository.objects.create(full_name="fleetdm/heartbeat")
+    token = _lock_acquire(repository)
+    first = Repository.objects.get(pk=repository.pk).lock_expires_at
+    with LockHeartbeat(repository.pk, token):
+        deadline = time.monotonic() + 10
+        while Repository.objects.get(pk=repository.pk).lock_expires_at == first:
+            assert time.monotonic() < deadline, "the heartbeat never renewed the lock"
+            time.sleep(0.2)
+    assert _lock_acquire(repository) is None  # still held: renewed
+    Repository.objects.filter(pk=repository.pk).update(
+        lock_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert _lock_acquire(repository) is not None  # a dead run's lock is taken over

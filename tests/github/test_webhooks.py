@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ import hypothesis
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -25,10 +27,11 @@ from fleetops.github.models import (
     WebhookDelivery,
 )
 from fleetops.github.sync import repository_sync
-from fleetops.github.tasks import webhook_delivery_process_task
+from fleetops.github.tasks import webhook_deliveries_sweep_task, webhook_delivery_process_task
 from fleetops.github.upsert import issues_upsert, repository_get
 from fleetops.github.webhooks import (
     WebhookDeliveryConflict,
+    webhook_deliveries_unprocessed,
     webhook_delivery_give_up,
     webhook_delivery_process,
 )
@@ -816,3 +819,38 @@ def test_webhook_property_odd_payloads_are_recorded_never_raised(client, queued,
             assert delivery.outcome
             hypothesis.event(f"{event_name}: {delivery.outcome.partition(':')[0]}")
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"action": "opened", "issue": {"title": "a\\u0000b"}}',
+        b'{"action": "opened", "a\\u0000": 1}',
+        b'{"action": "opened", "list": [["x\\u0000"]]}',
+    ],
+    ids=["value", "key", "nested"],
+)
+def test_webhook_with_a_nul_character_is_400_in_our_words(client, queued, body):
+    response = deliver(client, "issues", body)
+    assert response.status_code == 400
+    assert response.json()["detail"] == "payload contains a NUL character, which no text can hold"
+    assert set(_counts().values()) == {0}
+
+
+def test_unprocessed_deliveries_are_swept_and_processed(client, monkeypatch):
+    monkeypatch.setattr(webhook_delivery_process_task, "delay_on_commit", lambda pk: None)
+    deliver(client, "issues", event("opened", issue=issue(101)), delivery="d-lost")
+    lost = WebhookDelivery.objects.get(delivery_id="d-lost")
+    assert webhook_deliveries_unprocessed() == []  # too fresh: its task may still come
+    WebhookDelivery.objects.filter(pk=lost.pk).update(
+        received_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert webhook_deliveries_unprocessed() == [lost.pk]
+    monkeypatch.setattr(
+        webhook_delivery_process_task, "delay", lambda pk: webhook_delivery_process_task(pk)
+    )
+    assert webhook_deliveries_sweep_task() == "1 webhook deliveries queued again"
+    lost.refresh_from_db()
+    assert lost.processed_at is not None
+    assert _issue(101).title == "Hosts page shows 500"
+    assert webhook_deliveries_unprocessed() == []

@@ -24,7 +24,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print the result as JSON only.")
         parser.add_argument(
-            "--max-wait", type=int, default=3600, help="Longest rate-limit wait, in seconds."
+            "--max-wait",
+            type=int,
+            default=3600,
+            help="Longest total rate-limit wait, in seconds; then it gives up (exit 1).",
         )
 
     def handle(
@@ -34,16 +37,22 @@ class Command(BaseCommand):
         requests = 0
         error: str | None = None
         before = SyncRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        attempt = 0
+        if not 0 <= max_wait <= 86_400:
+            raise CommandError("--max-wait is seconds between 0 and 86400.", returncode=2)
+        attempt = waited = 0
         while True:
             client = GitHubClient()
             try:
                 run = repository_sync(full=full, trigger="command", client=client)
             except GitHubRateLimited as exc:
                 wait = exc.retry_after or 60
-                if wait > max_wait:
-                    error = f"{exc}; GitHub asks to wait {wait} s, more than --max-wait {max_wait}"
+                if waited + wait > max_wait:
+                    error = (
+                        f"{exc}; GitHub asks to wait {wait} s more after {waited} s of waiting,"
+                        f" beyond --max-wait {max_wait}"
+                    )
                     break
+                waited += wait
                 say(f"Rate limited by GitHub: waiting {wait} s, then resuming from the cursor.")
                 time.sleep(wait)
                 full = False  # what the full pass committed stays; resume incrementally
