@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -59,3 +59,35 @@ class ViewerTimezoneMiddleware:
 
 class DatabaseUnavailableMiddleware(OutageMiddleware):
     """The name settings have always used; see `fleetops.core.outage`."""
+
+
+class RejectNulMiddleware:
+    """A NUL character in the query string or a form field is a 400, before any view.
+
+    No text column can hold one (PostgreSQL refuses it), so a filter or a form value with
+    `%00` would otherwise surface as a database error (500) in the admin or a page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or _has_nul(request.GET) or _post_has_nul(request):
+            return HttpResponseBadRequest(
+                "A NUL character (%00) is not allowed in input.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+def _post_has_nul(request: HttpRequest) -> bool:
+    content_type = request.content_type or ""
+    if request.method != "POST" or not content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        return False  # a webhook's JSON body is checked by the webhook itself
+    return _has_nul(request.POST)
