@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
 import requests
@@ -121,6 +122,23 @@ class GitHubClient:
 
     def close(self) -> None:
         self._github.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @classmethod
+    @contextmanager
+    def borrowed_or_new(cls, client: GitHubClient | None = None) -> Iterator[GitHubClient]:
+        """`client` when the caller passed one (the caller closes it), else a new one, closed
+        on leaving the block: `with GitHubClient.borrowed_or_new(client) as client: ...`."""
+        if client is not None:
+            yield client
+            return
+        with cls() as own:
+            yield own
 
     # The one place a request is made.
     def request(
