@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from fleetops.core import views as core_views
-from releases import views as release_views
+from releases.board import views as release_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
