@@ -30,15 +30,15 @@ from releases.dependencies.rules import (
     Finding,
     go_mod_findings,
 )
-from releases.dependencies.services import (
-    dependency_run_record,
+from releases.dependencies.services import dependency_run_record, findings_guarded
+from releases.dependencies.sources import (
+    dependency_ref_for,
     feeds_finding,
-    findings_guarded,
     fleetd_finding,
+    fleetd_tag_newest,
     macadmins_findings,
     osquery_findings,
 )
-from releases.dependencies.sources import dependency_ref_for, fleetd_tag_newest
 from releases.dependencies.versions import (
     GO_MOD,
     OSQUERY_WORKFLOW,

@@ -37,6 +37,16 @@ def person_of(user: User) -> Person | None:
         return None
 
 
+def display_name(user: User) -> str:
+    """How to name who did something: their Person's name, else their user name ("someone")."""
+    if user is None:
+        return "someone"
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.name
+    return user.get_full_name() or user.get_username()
+
+
 def is_staff(user: User) -> bool:
     """A signed-in staff user: staff administer, and may do what any role may."""
     return bool(user is not None and user.is_authenticated and user.is_staff)

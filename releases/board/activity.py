@@ -7,8 +7,6 @@ row lock is held), through the one notifier in `fleetops/core/slack.py`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F
 from django.utils import timezone
@@ -45,13 +43,3 @@ def activity_record(
         )
     release_bump(release)
     return entry
-
-
-def actor_name(user: Any) -> str:
-    """How the feed names who did something: their Person's name, else their user name."""
-    if user is None:
-        return "someone"
-    person = getattr(user, "person", None)
-    if person is not None:
-        return person.name
-    return user.get_full_name() or user.get_username()

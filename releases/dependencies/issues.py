@@ -1,9 +1,8 @@
-"""The issues the dependency checks call for: drafted in the handbook's words, filed once.
+"""The issues the dependency checks call for, drafted in the handbook's words (reads only).
 
-Writes to GitHub (the bug, the story, the fleetd release QA issue) go through the gateway
-(dry-run unless FLEETOPS_GITHUB_WRITE=1) and are never made twice: the issue is keyed by
-the dependency and the version it asks for (`depcheck:<check>:<latest>`), and an open issue
-with the same title already in the mirror is linked instead of filing another.
+A draft is what would be filed: its title, body, labels, assignees (the release ritual DRI
+and the on-call engineer) and the key that keeps it from being filed twice
+(`depcheck:<check>:<version>`). The page shows drafts as previews; `services.py` files them.
 """
 
 from __future__ import annotations
@@ -12,18 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError
-from django.db.models import Q
-from django.utils import timezone
-
-from fleetops.github import gateway
-from fleetops.github.models import GitHubWrite, Issue
 from fleetops.org.models import Person
-from releases.board.activity import activity_record, actor_name
 from releases.board.models import Release
-from releases.dependencies.models import DependencyCheckResult, DependencyIssue
+from releases.dependencies.models import DependencyCheckResult
 from releases.dependencies.rules import (
     CHECK_ORDER,
     FLEETD_COMPONENTS,
@@ -42,7 +32,6 @@ from releases.dependencies.rules import (
 )
 from releases.dependencies.sources import oncall_person
 from releases.dependencies.versions import MACADMINS_MODULE, OSQUERY_WORKFLOW
-from releases.permissions import ensure_can_act_on_dependency_checks
 
 
 @dataclass(frozen=True)
@@ -268,114 +257,3 @@ def _fleetd_draft(
         targets=[(s.check_name, s.current) for s in siblings],
         check=result.check_name,
     )
-
-
-def _mirror_open_issue(titles: list[str]) -> Issue | None:
-    query = Q()
-    for title in titles:
-        query |= Q(title__iexact=title)
-    return (
-        Issue.objects.open()
-        .issues()
-        .filter(query, repository__full_name=settings.GITHUB_REPOSITORY)
-        .order_by("number")
-        .first()
-    )
-
-
-def _issue_link(
-    draft: IssueDraft, *, actor: Any, write: GitHubWrite | None, issue: Issue | None
-) -> DependencyIssue:
-    number = issue.number if issue is not None else None
-    html_url = issue.html_url if issue is not None else ""
-    if write is not None and isinstance(write.response, dict):
-        number = write.response.get("number") or number
-        html_url = write.html_url or html_url
-    first: DependencyIssue | None = None
-    for check, version in draft.targets:
-        defaults = {
-            "title": draft.title,
-            "write": write,
-            "number": number,
-            "html_url": html_url,
-            "linked_existing": write is None,
-            "filed_by": actor if actor is not None and actor.is_authenticated else None,
-            "filed_at": timezone.now(),
-        }
-        try:
-            row, _ = DependencyIssue.objects.update_or_create(
-                check_name=check, version=version, defaults=defaults
-            )
-        except IntegrityError:  # the same click on another worker, a moment earlier
-            row = DependencyIssue.objects.get(check_name=check, version=version)
-        first = first or row
-    assert first is not None
-    return first
-
-
-def _issues_settled(
-    keys: list[tuple[str, str]], *, live: bool
-) -> dict[tuple[str, str], DependencyIssue]:
-    """The issues already filed for these (check, version)s; a dry run's stop counting once live."""
-    rows = DependencyIssue.objects.filter(
-        Q(*[Q(check_name=c, version=v) for c, v in keys], _connector=Q.OR)
-    ).select_related("write")
-    return {(r.check_name, r.version): r for r in rows if not (live and r.dry_run)}
-
-
-def dependency_issue_file(
-    *, result: DependencyCheckResult, actor: AbstractBaseUser | None
-) -> DependencyIssue:
-    """File the bug, story or fleetd QA issue a result calls for; never the same one twice.
-
-    An issue filed before for the same dependency and version (by fleetops, keyed
-    `depcheck:<check>:<latest>`), or an open issue with the same title in the mirror, is
-    returned instead. A dry-run record does not count once writes are on: then it is filed.
-    """
-    release = result.run.release
-    ensure_can_act_on_dependency_checks(actor, release, "file issues for the dependency checks")
-    if not fileable(result):
-        raise DependencyCheckError(
-            f"{check_label(result.check_name)} is {result.get_status_display()}: nothing to file."
-        )
-    live = settings.FLEETOPS_GITHUB_WRITE
-    own = (result.check_name, issue_version(result))
-    settled = _issues_settled([own], live=live)
-    if own in settled:
-        return settled[own]
-    draft = dependency_issue_draft(result=result)
-    if len(draft.targets) > 1:  # fleetd: a component already covered stays out of this one
-        covered = _issues_settled(draft.targets, live=live)
-        if covered:
-            draft = dependency_issue_draft(result=result, exclude=set(covered))
-    existing = _mirror_open_issue(draft.titles)
-    if existing is not None:
-        return _issue_link(draft, actor=actor, write=None, issue=existing)
-    if live:  # a rehearsal's record must not stand in for the real filing
-        GitHubWrite.objects.filter(
-            dedupe_key=draft.dedupe_key, status=GitHubWrite.Status.DRY_RUN
-        ).update(dedupe_key=None)
-    write = gateway.issue_create(
-        title=draft.title,
-        body=draft.body,
-        labels=draft.labels,
-        assignees=draft.assignees,
-        reason=f"dependency check {draft.check}: {result.current} -> {result.latest}",
-        actor=actor,
-        dedupe_key=draft.dedupe_key,
-    )
-    if write.status == GitHubWrite.Status.FAILED:
-        raise DependencyCheckError(f"GitHub did not take the issue: {write.error}")
-    link = _issue_link(draft, actor=actor, write=write, issue=None)
-    if release is not None:
-        activity_record(
-            release=release,
-            kind="dependency-issue",
-            actor=actor,
-            message=(
-                f"{actor_name(actor)} filed “{draft.title}”"
-                + (f" (#{link.number})" if link.number else "")
-                + (" — dry run: nothing was written to GitHub." if not live else ".")
-            ),
-        )
-    return link

@@ -5,8 +5,13 @@ that we are using the latest versions of the dependencies we keep up to date wit
 release. The rules live in `rules.py`; here they run against a ref (the release candidate's
 branch when it exists on GitHub, else `main`) on the inputs `sources.py` reads. A check
 that cannot run records "error" with the reason; the others still run. Every result is
-stored as it is found, so the page shows the run's progress. The issues a run calls for
-are drafted and filed in `issues.py`.
+stored as it is found, so the page shows the run's progress.
+
+Writes to GitHub (the bug, the story, the fleetd release QA issue, drafted in `issues.py`)
+go through the gateway (dry-run unless FLEETOPS_GITHUB_WRITE=1) and are never made twice:
+the issue is keyed by the dependency and the version it asks for
+(`depcheck:<check>:<latest>`), and an open issue with the same title already in the mirror
+is linked instead of filing another.
 """
 
 from __future__ import annotations
@@ -18,27 +23,27 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from fleetops.github.client import GitHubClient, GitHubError
-from fleetops.github.files import comparison_between
-from fleetops.github.models import Repository
+from fleetops.github import gateway
+from fleetops.github.client import GitHubClient
+from fleetops.github.models import GitHubWrite, Issue, Repository
 from fleetops.github.upsert import repository_get
-from fleetops.org.models import process_time_zone
-from releases.board.activity import activity_record, actor_name, release_bump
+from fleetops.org.roles import display_name
+from releases.board.activity import activity_record, release_bump
 from releases.board.models import Release
-from releases.dependencies import rules
+from releases.dependencies.issues import IssueDraft, dependency_issue_draft
 from releases.dependencies.models import (
     DependencyAcknowledgement,
     DependencyCheckResult,
     DependencyCheckRun,
+    DependencyIssue,
     FeedConfirmation,
 )
 from releases.dependencies.rules import (
     FLEETD_COMPONENTS,
-    WATCHED_EXTENSION,
-    WATCHED_OSQUERY,
     Check,
     DependencyCheckError,
     Failed,
@@ -46,29 +51,27 @@ from releases.dependencies.rules import (
     Status,
     check_label,
     error_finding,
+    fileable,
     go_mod_findings,
-    macadmins_finding,
-    osquery_finding,
+    issue_version,
 )
 from releases.dependencies.sources import (
     GoReleasesError,
     Unavailable,
     dependency_ref_for,
-    external_release_newest,
+    feeds_confirmation,
+    feeds_finding,
     file_text,
-    fleetd_tag_newest,
-    github_failed,
+    fleetd_findings,
     go_releases_fetch,
+    macadmins_findings,
     oncall_person,
+    osquery_findings,
 )
 from releases.dependencies.versions import (
     GO_MOD,
-    MACADMINS_MODULE,
     OSQUERY_WORKFLOW,
-    ParseError,
     Version,
-    parse_go_require,
-    parse_osquery_pin,
 )
 from releases.permissions import ensure_can_act_on_dependency_checks
 
@@ -76,99 +79,6 @@ logger = logging.getLogger(__name__)
 
 Outcome = DependencyCheckRun.Outcome
 RUN_STALE_AFTER = dt.timedelta(minutes=15)
-
-
-# -- findings that need the mirror or settings -------------------------------------------------
-
-
-def feeds_finding(*, confirmation: FeedConfirmation | None, release: Release | None) -> Finding:
-    """Handbook, vulnerability data sources: check NVD and CISA for announcements (by hand)."""
-    if confirmation is None:
-        return rules.feeds_finding_of(confirmed=None, for_release=release is not None)
-    when = timezone.localtime(confirmation.at, process_time_zone())
-    confirmed = f"Confirmed by {actor_name(confirmation.confirmed_by)} on {when:%b %-d, %H:%M %Z}."
-    if confirmation.note:
-        confirmed += f" {confirmation.note}"
-    told = confirmation.oncall_notified
-    return rules.feeds_finding_of(
-        confirmed=confirmed,
-        may_affect_feeds=confirmation.may_affect_feeds,
-        oncall=told.name if told else None,
-    )
-
-
-def fleetd_finding(
-    *,
-    check: str,
-    tag: str,
-    ref: str,
-    files: list[dict[str, Any]],
-    commits: list[dict[str, Any]],
-    total_commits: int,
-) -> Finding:
-    """Handbook, fleetd components: code changes since the last tag call for fleetd release QA."""
-    return rules.fleetd_finding(
-        check=check,
-        tag=tag,
-        ref=ref,
-        files=files,
-        commits=commits,
-        total_commits=total_commits,
-        repository=settings.GITHUB_REPOSITORY,
-    )
-
-
-def macadmins_findings(go_mod: str | Failed, ref: str) -> list[Finding]:
-    if isinstance(go_mod, Failed):
-        return [error_finding(Check.MACADMINS, go_mod)]
-    try:
-        pinned = parse_go_require(go_mod, MACADMINS_MODULE)
-    except ParseError as exc:
-        return [error_finding(Check.MACADMINS, Failed(str(exc)))]
-    tag, version = external_release_newest(WATCHED_EXTENSION)
-    return [macadmins_finding(pinned=pinned, latest_tag=tag, latest=version, ref=ref)]
-
-
-def osquery_findings(workflow: str | Failed, ref: str) -> list[Finding]:
-    if isinstance(workflow, Failed):
-        return [error_finding(Check.OSQUERY, workflow)]
-    try:
-        pinned = parse_osquery_pin(workflow, OSQUERY_WORKFLOW)
-    except ParseError as exc:
-        return [error_finding(Check.OSQUERY, Failed(str(exc)))]
-    tag, version = external_release_newest(WATCHED_OSQUERY)
-    return [osquery_finding(pinned=pinned, latest_tag=tag, latest=version, ref=ref)]
-
-
-def _fleetd_findings(check: str, ref: str, client: GitHubClient) -> list[Finding]:
-    prefix, _ = FLEETD_COMPONENTS[check]
-    tag = fleetd_tag_newest(prefix)
-    try:
-        comparison = comparison_between(
-            repository_name=settings.GITHUB_REPOSITORY, base=tag, head=ref, client=client
-        )
-    except GitHubError as exc:
-        return [error_finding(check, github_failed(exc, f"a comparison {tag}...{ref}"))]
-    return [
-        fleetd_finding(
-            check=check,
-            tag=tag,
-            ref=ref,
-            files=comparison.files,
-            commits=comparison.commits,
-            total_commits=comparison.total_commits,
-        )
-    ]
-
-
-def _feeds_confirmation(release: Release | None) -> FeedConfirmation | None:
-    if release is None:
-        return None
-    return (
-        FeedConfirmation.objects.filter(release=release)
-        .select_related("confirmed_by", "oncall_notified")
-        .first()
-    )
 
 
 def findings_guarded(checks: list[str], compute: Callable[[], list[Finding]]) -> list[Finding]:
@@ -268,11 +178,11 @@ def _checks_run(
         _guarded(
             run,
             [Check.FEEDS],
-            lambda: [feeds_finding(confirmation=_feeds_confirmation(release), release=release)],
+            lambda: [feeds_finding(confirmation=feeds_confirmation(release), release=release)],
         )
         for check, (_, path) in FLEETD_COMPONENTS.items():
             _step(run, f"comparing {path} with its newest tag")
-            _guarded(run, [check], lambda check=check: _fleetd_findings(check, ref, client))
+            _guarded(run, [check], lambda check=check: fleetd_findings(check, ref, client))
     except Exception as exc:
         logger.exception("dependency check run %s failed", run.pk)
         run.outcome, run.error = Outcome.ERROR, f"{type(exc).__name__}: {exc}"
@@ -382,7 +292,7 @@ def dependency_check_acknowledge(
             kind="dependency-ack",
             actor=actor,
             message=(
-                f"{actor_name(actor)} acknowledged the release blocker "
+                f"{display_name(actor)} acknowledged the release blocker "
                 f"{check_label(result.check_name)} {result.current} → {result.latest}: {note}"
             ),
         )
@@ -413,7 +323,7 @@ def dependency_feeds_confirm(
         may_affect_feeds=may_affect_feeds,
         oncall_notified=oncall,
     )
-    who = actor_name(actor)
+    who = display_name(actor)
     if may_affect_feeds:
         to = (
             f"@{oncall.github_login} ({oncall.name}, on call)" if oncall else "the on-call engineer"
@@ -438,3 +348,117 @@ def dependency_feeds_confirm(
         announce=may_affect_feeds,
     )
     return confirmation
+
+
+# -- issues --------------------------------------------------------------------------------------
+
+
+def _mirror_open_issue(titles: list[str]) -> Issue | None:
+    query = Q()
+    for title in titles:
+        query |= Q(title__iexact=title)
+    return (
+        Issue.objects.open()
+        .issues()
+        .filter(query, repository__full_name=settings.GITHUB_REPOSITORY)
+        .order_by("number")
+        .first()
+    )
+
+
+def _issue_link(
+    draft: IssueDraft, *, actor: Any, write: GitHubWrite | None, issue: Issue | None
+) -> DependencyIssue:
+    number = issue.number if issue is not None else None
+    html_url = issue.html_url if issue is not None else ""
+    if write is not None and isinstance(write.response, dict):
+        number = write.response.get("number") or number
+        html_url = write.html_url or html_url
+    first: DependencyIssue | None = None
+    for check, version in draft.targets:
+        defaults = {
+            "title": draft.title,
+            "write": write,
+            "number": number,
+            "html_url": html_url,
+            "linked_existing": write is None,
+            "filed_by": actor if actor is not None and actor.is_authenticated else None,
+            "filed_at": timezone.now(),
+        }
+        try:
+            row, _ = DependencyIssue.objects.update_or_create(
+                check_name=check, version=version, defaults=defaults
+            )
+        except IntegrityError:  # the same click on another worker, a moment earlier
+            row = DependencyIssue.objects.get(check_name=check, version=version)
+        first = first or row
+    assert first is not None
+    return first
+
+
+def _issues_settled(
+    keys: list[tuple[str, str]], *, live: bool
+) -> dict[tuple[str, str], DependencyIssue]:
+    """The issues already filed for these (check, version)s; a dry run's stop counting once live."""
+    rows = DependencyIssue.objects.filter(
+        Q(*[Q(check_name=c, version=v) for c, v in keys], _connector=Q.OR)
+    ).select_related("write")
+    return {(r.check_name, r.version): r for r in rows if not (live and r.dry_run)}
+
+
+def dependency_issue_file(
+    *, result: DependencyCheckResult, actor: AbstractBaseUser | None
+) -> DependencyIssue:
+    """File the bug, story or fleetd QA issue a result calls for; never the same one twice.
+
+    An issue filed before for the same dependency and version (by fleetops, keyed
+    `depcheck:<check>:<latest>`), or an open issue with the same title in the mirror, is
+    returned instead. A dry-run record does not count once writes are on: then it is filed.
+    """
+    release = result.run.release
+    ensure_can_act_on_dependency_checks(actor, release, "file issues for the dependency checks")
+    if not fileable(result):
+        raise DependencyCheckError(
+            f"{check_label(result.check_name)} is {result.get_status_display()}: nothing to file."
+        )
+    live = settings.FLEETOPS_GITHUB_WRITE
+    own = (result.check_name, issue_version(result))
+    settled = _issues_settled([own], live=live)
+    if own in settled:
+        return settled[own]
+    draft = dependency_issue_draft(result=result)
+    if len(draft.targets) > 1:  # fleetd: a component already covered stays out of this one
+        covered = _issues_settled(draft.targets, live=live)
+        if covered:
+            draft = dependency_issue_draft(result=result, exclude=set(covered))
+    existing = _mirror_open_issue(draft.titles)
+    if existing is not None:
+        return _issue_link(draft, actor=actor, write=None, issue=existing)
+    if live:  # a rehearsal's record must not stand in for the real filing
+        GitHubWrite.objects.filter(
+            dedupe_key=draft.dedupe_key, status=GitHubWrite.Status.DRY_RUN
+        ).update(dedupe_key=None)
+    write = gateway.issue_create(
+        title=draft.title,
+        body=draft.body,
+        labels=draft.labels,
+        assignees=draft.assignees,
+        reason=f"dependency check {draft.check}: {result.current} -> {result.latest}",
+        actor=actor,
+        dedupe_key=draft.dedupe_key,
+    )
+    if write.status == GitHubWrite.Status.FAILED:
+        raise DependencyCheckError(f"GitHub did not take the issue: {write.error}")
+    link = _issue_link(draft, actor=actor, write=write, issue=None)
+    if release is not None:
+        activity_record(
+            release=release,
+            kind="dependency-issue",
+            actor=actor,
+            message=(
+                f"{display_name(actor)} filed “{draft.title}”"
+                + (f" (#{link.number})" if link.number else "")
+                + (" — dry run: nothing was written to GitHub." if not live else ".")
+            ),
+        )
+    return link

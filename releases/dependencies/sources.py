@@ -10,9 +10,11 @@ on-call engineer from the on-call app. An input that cannot be had becomes a `Fa
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils import timezone
 
 from fleetops.github.client import (
     GitHubClient,
@@ -20,13 +22,36 @@ from fleetops.github.client import (
     GitHubNotFound,
     GitHubTransientError,
 )
-from fleetops.github.files import file_content_at
+from fleetops.github.files import comparison_between, file_content_at
 from fleetops.github.models import BranchHead, ExternalRelease, Tag
-from fleetops.org.models import Person
+from fleetops.org.models import Person, process_time_zone
+from fleetops.org.roles import display_name
 from oncall import selectors as oncall_selectors
 from releases.board.models import Release, ReleaseCandidate
-from releases.dependencies.rules import DEFAULT_BRANCH, Failed
-from releases.dependencies.versions import ParseError, Version, parse_go_releases, parse_version
+from releases.dependencies import rules
+from releases.dependencies.models import FeedConfirmation
+from releases.dependencies.rules import (
+    DEFAULT_BRANCH,
+    FLEETD_COMPONENTS,
+    WATCHED_EXTENSION,
+    WATCHED_OSQUERY,
+    Check,
+    Failed,
+    Finding,
+    error_finding,
+    macadmins_finding,
+    osquery_finding,
+)
+from releases.dependencies.versions import (
+    MACADMINS_MODULE,
+    OSQUERY_WORKFLOW,
+    ParseError,
+    Version,
+    parse_go_releases,
+    parse_go_require,
+    parse_osquery_pin,
+    parse_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -154,3 +179,102 @@ def dependency_ref_for(*, release: Release | None) -> tuple[str, str]:
 def oncall_person() -> Person | None:
     """The current on-call engineer (handbook: the checks' bugs are assigned to them too)."""
     return oncall_selectors.oncall_person_now()
+
+
+# -- findings straight from what was read ------------------------------------------------------
+
+
+def feeds_finding(*, confirmation: FeedConfirmation | None, release: Release | None) -> Finding:
+    """Handbook, vulnerability data sources: check NVD and CISA for announcements (by hand)."""
+    if confirmation is None:
+        return rules.feeds_finding_of(confirmed=None, for_release=release is not None)
+    when = timezone.localtime(confirmation.at, process_time_zone())
+    confirmed = (
+        f"Confirmed by {display_name(confirmation.confirmed_by)} on {when:%b %-d, %H:%M %Z}."
+    )
+    if confirmation.note:
+        confirmed += f" {confirmation.note}"
+    told = confirmation.oncall_notified
+    return rules.feeds_finding_of(
+        confirmed=confirmed,
+        may_affect_feeds=confirmation.may_affect_feeds,
+        oncall=told.name if told else None,
+    )
+
+
+def fleetd_finding(
+    *,
+    check: str,
+    tag: str,
+    ref: str,
+    files: list[dict[str, Any]],
+    commits: list[dict[str, Any]],
+    total_commits: int,
+) -> Finding:
+    """Handbook, fleetd components: code changes since the last tag call for fleetd release QA."""
+    return rules.fleetd_finding(
+        check=check,
+        tag=tag,
+        ref=ref,
+        files=files,
+        commits=commits,
+        total_commits=total_commits,
+        repository=settings.GITHUB_REPOSITORY,
+    )
+
+
+def macadmins_findings(go_mod: str | Failed, ref: str) -> list[Finding]:
+    """macadmins-extension as go.mod requires it, against its newest release in the mirror."""
+    if isinstance(go_mod, Failed):
+        return [error_finding(Check.MACADMINS, go_mod)]
+    try:
+        pinned = parse_go_require(go_mod, MACADMINS_MODULE)
+    except ParseError as exc:
+        return [error_finding(Check.MACADMINS, Failed(str(exc)))]
+    tag, version = external_release_newest(WATCHED_EXTENSION)
+    return [macadmins_finding(pinned=pinned, latest_tag=tag, latest=version, ref=ref)]
+
+
+def osquery_findings(workflow: str | Failed, ref: str) -> list[Finding]:
+    """osquery as the workflow pins it, against its newest release in the mirror."""
+    if isinstance(workflow, Failed):
+        return [error_finding(Check.OSQUERY, workflow)]
+    try:
+        pinned = parse_osquery_pin(workflow, OSQUERY_WORKFLOW)
+    except ParseError as exc:
+        return [error_finding(Check.OSQUERY, Failed(str(exc)))]
+    tag, version = external_release_newest(WATCHED_OSQUERY)
+    return [osquery_finding(pinned=pinned, latest_tag=tag, latest=version, ref=ref)]
+
+
+def fleetd_findings(check: str, ref: str, client: GitHubClient) -> list[Finding]:
+    """What changed under a fleetd component since its newest tag (a GitHub comparison)."""
+    prefix, _ = FLEETD_COMPONENTS[check]
+    tag = fleetd_tag_newest(prefix)
+    try:
+        comparison = comparison_between(
+            repository_name=settings.GITHUB_REPOSITORY, base=tag, head=ref, client=client
+        )
+    except GitHubError as exc:
+        return [error_finding(check, github_failed(exc, f"a comparison {tag}...{ref}"))]
+    return [
+        fleetd_finding(
+            check=check,
+            tag=tag,
+            ref=ref,
+            files=comparison.files,
+            commits=comparison.commits,
+            total_commits=comparison.total_commits,
+        )
+    ]
+
+
+def feeds_confirmation(release: Release | None) -> FeedConfirmation | None:
+    """The DRI's confirmation that the feeds' announcements were checked, if any."""
+    if release is None:
+        return None
+    return (
+        FeedConfirmation.objects.filter(release=release)
+        .select_related("confirmed_by", "oncall_notified")
+        .first()
+    )

@@ -24,11 +24,14 @@ from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
 from releases.board.models import Release
 from releases.board.selectors import release_current, release_get
 from releases.dependencies.forms import AcknowledgeForm, FeedsConfirmForm, RunChecksForm
-from releases.dependencies.issues import dependency_issue_file
 from releases.dependencies.models import DependencyCheckResult
 from releases.dependencies.rules import DependencyCheckError
 from releases.dependencies.selectors import dependency_page, dependency_run_latest
-from releases.dependencies.services import dependency_check_acknowledge, dependency_feeds_confirm
+from releases.dependencies.services import (
+    dependency_check_acknowledge,
+    dependency_feeds_confirm,
+    dependency_issue_file,
+)
 from releases.dependencies.tasks import dependency_checks_run_task
 from releases.permissions import ensure_can_run_dependency_checks
 

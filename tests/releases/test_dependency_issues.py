@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from fleetops.github.models import GitHubWrite, Issue
 from fleetops.github.upsert import repository_get
-from releases.dependencies.issues import dependency_issue_file
 from releases.dependencies.rules import DependencyCheckError
 from releases.dependencies.selectors import dependency_gate
 from releases.dependencies.services import (
     dependency_check_acknowledge,
     dependency_checks_run,
     dependency_feeds_confirm,
+    dependency_issue_file,
 )
 from releases.models import Activity, DependencyCheckResult, DependencyIssue, FeedConfirmation
 from tests.factories import PersonFactory, ProductGroupFactory, UserFactory
