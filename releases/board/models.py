@@ -16,6 +16,7 @@ from django.db import models
 
 from fleetops.github.models import GitHubWrite, Milestone
 from fleetops.org.models import Person, ProductGroup, Sprint
+from releases.board import rules
 
 VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -110,8 +111,8 @@ class Signoff(models.Model):
     class State(models.TextChoices):
         NOT_STARTED = "not_started", "not started"
         TESTING = "testing"
-        BLOCKED = "blocked"
-        READY = "ready", "ready for release"
+        BLOCKED = rules.BLOCKED
+        READY = rules.READY, "ready for release"
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="signoffs")
     group = models.ForeignKey(ProductGroup, on_delete=models.CASCADE, related_name="signoffs")
