@@ -5,11 +5,14 @@ the watched repositories' releases and the product's tags from the mirror; `go.m
 osquery workflow through the cached contents endpoint (`fleetops/github/files.py`); the
 on-call engineer from the on-call app. An input that cannot be had becomes a `Failed` (or
 `Unavailable`), so the check records "error" with the reason and the others still run.
+
+The findings read straight from these inputs (macadmins-extension and osquery against their
+newest releases, fleetd's changes since its tags, the feeds' confirmation) are made here
+too, by the pure rules in `rules.py`.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import requests
@@ -52,8 +55,6 @@ from releases.dependencies.versions import (
     parse_osquery_pin,
     parse_version,
 )
-
-logger = logging.getLogger(__name__)
 
 GO_RELEASES_TIMEOUT = 10
 
