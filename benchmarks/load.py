@@ -51,8 +51,8 @@ def _prepare(database_url: str, viewers: int, leads: int) -> None:
     from django.core.management import call_command
 
     from fleetops.org.models import Person, ProductGroup
+    from releases.board.services import release_signoffs_ensure
     from releases.models import Release
-    from releases.services import release_signoffs_ensure
 
     call_command("migrate", verbosity=0)
     hashed = make_password(PASSWORD)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from fleetops.core import views as core_views
-from releases import views as release_views
+from releases.board import views as release_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,10 +14,12 @@ urlpatterns = [
     path(
         "accounts/github/login/",
         core_views.only_if(core_views.github_configured, github_views.oauth2_login),
+        name="github_login",
     ),
     path(
         "accounts/github/login/callback/",
         core_views.only_if(core_views.github_configured, github_views.oauth2_callback),
+        name="github_callback",
     ),
     path(
         "accounts/password/reset/",

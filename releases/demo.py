@@ -17,6 +17,8 @@ from fleetops.github.demo import MINOR_AT_ANCHOR
 from fleetops.github.gateway import branch_create, issue_create
 from fleetops.github.models import Milestone
 from fleetops.org.models import Person, ProductGroup, Sprint
+from releases.board.selectors import group_release_blockers
+from releases.board.services import release_signoffs_ensure
 from releases.dependency_demo import seed_dependencies
 from releases.models import (
     Activity,
@@ -26,8 +28,6 @@ from releases.models import (
     Signoff,
     SignoffEvent,
 )
-from releases.selectors import group_release_blockers
-from releases.services import release_signoffs_ensure
 
 PAST_RELEASES = 5
 DRI_LOGIN = "hlee"

@@ -22,24 +22,24 @@ from typing import Any
 
 from fleetops.core.demo import DemoContext
 from fleetops.github.models import FileContent
-from releases.dependency_checks import (
+from releases.dependencies.rules import (
     DEFAULT_BRANCH,
     FLEETD_COMPONENTS,
     Check,
     Failed,
     Finding,
+    go_mod_findings,
+)
+from releases.dependencies.services import dependency_run_record, findings_guarded
+from releases.dependencies.sources import (
     dependency_ref_for,
-    dependency_run_record,
     feeds_finding,
-    findings_guarded,
     fleetd_finding,
     fleetd_tag_newest,
-    go_mod_findings,
     macadmins_findings,
     osquery_findings,
 )
-from releases.models import DependencyCheckRun, Release
-from releases.versions import (
+from releases.dependencies.versions import (
     GO_MOD,
     OSQUERY_WORKFLOW,
     ParseError,
@@ -47,6 +47,7 @@ from releases.versions import (
     parse_go_directive,
     parse_go_releases,
 )
+from releases.models import DependencyCheckRun, Release
 
 __all__ = ["seed_dependencies"]
 

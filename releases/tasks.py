@@ -1,6 +1,14 @@
-"""Celery tasks of the releases app: thin, idempotent wrappers around services."""
+"""The releases app's Celery tasks, one module per sub-domain, imported here for autodiscovery.
 
-from __future__ import annotations
+Each keeps the name it was registered under before the sub-domain packages (`name=`), so
+queued tasks and the beat schedule in settings still resolve.
+"""
 
-from releases.dependency_tasks import *  # noqa: F403  (the dependency checks' tasks)
-from releases.release_tasks import *  # noqa: F403  (release candidates)
+from releases.board.tasks import release_candidate_cut_due_task, release_candidate_watch_task
+from releases.dependencies.tasks import dependency_checks_run_task
+
+__all__ = [
+    "dependency_checks_run_task",
+    "release_candidate_cut_due_task",
+    "release_candidate_watch_task",
+]

@@ -1,7 +1,8 @@
-"""htmx helpers, once: the typed request, page-or-partial rendering, refusals with reasons.
+"""htmx helpers shared by every app's views: the typed request, page-or-partial, refusals.
 
-Views take an `HtmxHttpRequest` (django-htmx's middleware sets `request.htmx`) and answer an
-htmx request with the partial it swaps in, any other request with the whole page.
+A page renders whole without JavaScript; htmx asks for the part it swaps (an inline
+partial named like the DOM id of its root element). A refused action answers 403 with the
+reason: plain text for htmx (shown where the click was), a page otherwise.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
 
+FORBIDDEN_TEMPLATE = "core/forbidden.html"
+
 
 class HtmxHttpRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (for type checkers)."""
+
     htmx: HtmxDetails
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    """Whether htmx sent the request (False for requests that bypassed the middleware)."""
+    """The request came from htmx (false without django-htmx's middleware, e.g. in tests)."""
     return bool(getattr(request, "htmx", False))
 
 
@@ -28,17 +33,16 @@ def render_page_or_partial(
     partial: str,
     context: dict[str, Any],
     *,
-    status: int = 200,
+    status: int | None = None,
 ) -> HttpResponse:
-    """The partial `template#partial` for htmx, the whole `template` otherwise."""
+    """The whole page, or for htmx only its inline partial `template#partial`."""
     name = f"{template}#{partial}" if is_htmx(request) else template
     return render(request, name, context, status=status)
 
 
-def forbidden(request: HttpRequest, exc: Exception | str) -> HttpResponse:
-    """403 with the reason: plain text for htmx (the page shows it where the action was),
-    a page in the frame otherwise. Nothing was changed."""
-    message = str(exc)
+def forbidden(request: HttpRequest, reason: object) -> HttpResponse:
+    """403 with the reason: plain text for htmx (shown on the card), a page otherwise."""
+    message = str(reason)
     if is_htmx(request):
         return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
+    return render(request, FORBIDDEN_TEMPLATE, {"message": message}, status=403)

@@ -18,13 +18,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlparse
 
 import requests
 from django.conf import settings
 from github import Auth, Github
+
+from fleetops.core.bounds import parse_int
 
 PER_PAGE = 100
 
@@ -89,13 +92,12 @@ def _next_page(link_header: str) -> int | None:
 
 def _retry_after(headers: dict[str, str], now: float | None = None) -> int | None:
     """Seconds GitHub asks us to wait, from Retry-After or the rate-limit reset time."""
-    if headers.get("retry-after", "").strip().isdigit():
-        return max(int(headers["retry-after"]), 1)
-    if (
-        headers.get("x-ratelimit-remaining") == "0"
-        and headers.get("x-ratelimit-reset", "").isdigit()
-    ):
-        return max(int(headers["x-ratelimit-reset"]) - int(now or time.time()), 0) + 1
+    retry_after = parse_int(headers.get("retry-after"), high=2**40)
+    if retry_after is not None:
+        return max(retry_after, 1)
+    reset = parse_int(headers.get("x-ratelimit-reset"), high=2**40)
+    if headers.get("x-ratelimit-remaining") == "0" and reset is not None:
+        return max(reset - int(now or time.time()), 0) + 1
     return None
 
 
@@ -121,6 +123,23 @@ class GitHubClient:
 
     def close(self) -> None:
         self._github.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @classmethod
+    @contextmanager
+    def borrowed_or_new(cls, client: GitHubClient | None = None) -> Iterator[GitHubClient]:
+        """`client` when the caller passed one (the caller closes it), else a new one, closed
+        on leaving the block: `with GitHubClient.borrowed_or_new(client) as client: ...`."""
+        if client is not None:
+            yield client
+            return
+        with cls() as own:
+            yield own
 
     # The one place a request is made.
     def request(

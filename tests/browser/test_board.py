@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from releases.services import release_signoffs_ensure
+from releases.board.services import release_signoffs_ensure
 from tests.factories import PASSWORD, PersonFactory, ProductGroupFactory
 from tests.releases.factories import ReleaseFactory, mirror_issue
 

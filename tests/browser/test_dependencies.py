@@ -15,9 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fleetops.github.models import GitHubWrite
-from releases import dependency_views
-from releases.dependency_checks import Finding, dependency_run_record
-from releases.dependency_tasks import dependency_checks_run_task
+from releases.dependencies import views as dependency_views
+from releases.dependencies.rules import Finding
+from releases.dependencies.services import dependency_run_record
+from releases.dependencies.tasks import dependency_checks_run_task
 from releases.models import DependencyAcknowledgement, DependencyCheckRun, Release
 from tests.factories import PersonFactory
 from tests.fakegithub.server import FakeGitHub

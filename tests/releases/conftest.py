@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from releases.services import release_signoffs_ensure
+from releases.board.services import release_signoffs_ensure
 from tests.factories import PersonFactory, ProductGroupFactory, UserFactory
 from tests.releases.factories import ReleaseFactory
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from fleetops.github.models import BranchHead, ExternalRelease, Tag
 from fleetops.github.upsert import repository_get
-from releases.dependency_checks import dependency_checks_run
-from releases.dependency_selectors import dependency_run_rows
+from releases.dependencies.selectors import dependency_run_rows
+from releases.dependencies.services import dependency_checks_run
 from releases.models import (
     DependencyCheckResult,
     DependencyCheckRun,

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from fleetops.core.demo import DemoContext
 from fleetops.github.client import GitHubClient
-from releases import dependency_checks
+from releases.board.selectors import release_current
+from releases.dependencies import sources as dependency_checks
+from releases.dependencies.selectors import dependency_gate
+from releases.dependencies.versions import Version
 from releases.dependency_demo import demo_go_releases, seed_dependencies
-from releases.dependency_selectors import dependency_gate
 from releases.models import DependencyCheckResult, DependencyCheckRun
-from releases.selectors import release_current
-from releases.versions import Version
 
 
 @pytest.fixture(scope="module")

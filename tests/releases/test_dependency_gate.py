@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from releases.dependency_checks import Finding, dependency_run_record
-from releases.dependency_selectors import dependency_gate
+from releases.dependencies.rules import Finding
+from releases.dependencies.selectors import dependency_gate
+from releases.dependencies.services import dependency_run_record
 from releases.models import DependencyAcknowledgement, DependencyCheckRun, FeedConfirmation
 from tests.factories import PersonFactory
 from tests.releases.factories import ReleaseFactory

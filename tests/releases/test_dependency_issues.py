@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from fleetops.github.models import GitHubWrite, Issue
 from fleetops.github.upsert import repository_get
-from releases.dependency_checks import (
-    DependencyCheckError,
+from releases.dependencies.rules import DependencyCheckError
+from releases.dependencies.selectors import dependency_gate
+from releases.dependencies.services import (
     dependency_check_acknowledge,
     dependency_checks_run,
     dependency_feeds_confirm,
     dependency_issue_file,
 )
-from releases.dependency_selectors import dependency_gate
 from releases.models import Activity, DependencyCheckResult, DependencyIssue, FeedConfirmation
 from tests.factories import PersonFactory, ProductGroupFactory, UserFactory
 from tests.releases import test_dependency_fixtures as fixtures

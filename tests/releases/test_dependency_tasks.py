@@ -10,7 +10,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from fleetops.celery import app
-from releases.dependency_tasks import dependency_checks_run_task
+from releases.dependencies.tasks import dependency_checks_run_task
 from releases.models import DependencyCheckRun, Release
 from tests.factories import PersonFactory
 from tests.releases import test_dependency_fixtures as fixtures

@@ -11,8 +11,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from fleetops.github.models import GitHubWrite
-from releases import dependency_views
-from releases.dependency_checks import Finding, dependency_run_record
+from releases.dependencies import views as dependency_views
+from releases.dependencies.rules import Finding
+from releases.dependencies.services import dependency_run_record
 from releases.models import (
     DependencyAcknowledgement,
     DependencyCheckRun,

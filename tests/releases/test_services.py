@@ -4,6 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fleetops.github.models import GitHubWrite
+from releases.board.selectors import release_board
+from releases.board.services import (
+    merge_exception_decide,
+    merge_exception_request,
+    release_candidate_cut,
+    signoff_set_state,
+)
 from releases.models import (
     Activity,
     MergeException,
@@ -11,13 +18,6 @@ from releases.models import (
     ReleaseCandidate,
     Signoff,
     SignoffEvent,
-)
-from releases.selectors import release_board
-from releases.services import (
-    merge_exception_decide,
-    merge_exception_request,
-    release_candidate_cut,
-    signoff_set_state,
 )
 from tests.releases.factories import mirror_issue
 
@@ -78,7 +78,7 @@ def test_signoff_history_is_appended(org):
 
 
 def test_go_only_when_every_group_ready_no_blocker_and_checks_pass(org, monkeypatch):
-    from releases import dependency_selectors
+    from releases.dependencies import selectors as dependency_selectors
 
     release = org["release"]
     gate = dependency_selectors.DependencyGate(status="ok")
@@ -96,7 +96,7 @@ def test_go_only_when_every_group_ready_no_blocker_and_checks_pass(org, monkeypa
 
 
 def test_go_waits_for_dependency_checks(org, monkeypatch):
-    from releases import dependency_selectors
+    from releases.dependencies import selectors as dependency_selectors
 
     release = org["release"]
     for group in (org["mdm"], org["software"]):
@@ -253,7 +253,7 @@ def test_merge_exception_rejection_needs_a_reason(org):
 
 def test_pushed_stories_name_whom_to_tell(org):
     from fleetops.github.models import Issue, Milestone
-    from releases.selectors import release_pushed_stories
+    from releases.board.selectors import release_pushed_stories
 
     story = mirror_issue(40, "story", "~pushed", "customer-acme")
     other = mirror_issue(41, "story")

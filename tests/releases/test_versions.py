@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from releases.versions import (
+from releases.dependencies.versions import (
     ParseError,
     Pinned,
     Version,

@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from fleetops.github.models import GitHubWrite, SyncRun, WebhookDelivery
 from fleetops.org.models import Person, ProductGroup, process_today
-from releases.dependency_checks import Finding, dependency_run_record
+from releases.dependencies.rules import Finding
+from releases.dependencies.services import dependency_run_record
 from releases.models import DependencyCheckResult, MergeException
 from tests.factories import PersonFactory
 from tests.oncall.factories import (
@@ -133,7 +134,7 @@ def world(org, monkeypatch):  # noqa: F811  (the imported fixture)
         return lambda *args, **kwargs: queued.append((name, args, kwargs))
 
     for task in (
-        "releases.dependency_views.dependency_checks_run_task",
+        "releases.dependencies.views.dependency_checks_run_task",
         "fleetops.github.pages.repository_sync_task",
         "oncall.tasks.time_off_import_task",
     ):
@@ -407,7 +408,7 @@ def test_matrix_allowed_roles_change_something(world, django_capture_on_commit_c
             assert fingerprint() != before, f"{name} as {role} changed nothing"
     queued = {task for task, _, _ in world.queued}
     assert {
-        "releases.dependency_views.dependency_checks_run_task",
+        "releases.dependencies.views.dependency_checks_run_task",
         "fleetops.github.pages.repository_sync_task",
         "oncall.tasks.time_off_import_task",
     } <= queued

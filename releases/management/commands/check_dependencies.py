@@ -7,10 +7,11 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from releases.dependency_checks import check_label, dependency_checks_run
-from releases.dependency_selectors import dependency_run_rows
-from releases.models import DependencyCheckRun
-from releases.selectors import release_current
+from releases.board.selectors import release_current
+from releases.dependencies.models import DependencyCheckRun
+from releases.dependencies.rules import check_label
+from releases.dependencies.selectors import dependency_run_rows
+from releases.dependencies.services import dependency_checks_run
 
 
 class Command(BaseCommand):

@@ -14,32 +14,31 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from kombu.exceptions import OperationalError as BrokerError
 
-from releases.dependency_checks import (
-    DependencyCheckError,
+from fleetops.core.bounds import parse_int
+from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
+from releases.board.models import Release
+from releases.board.selectors import release_current, release_get
+from releases.dependencies.forms import AcknowledgeForm, FeedsConfirmForm, RunChecksForm
+from releases.dependencies.models import DependencyCheckResult
+from releases.dependencies.rules import DependencyCheckError
+from releases.dependencies.selectors import dependency_page, dependency_run_latest
+from releases.dependencies.services import (
     dependency_check_acknowledge,
     dependency_feeds_confirm,
     dependency_issue_file,
-    ensure_can_run,
 )
-from releases.dependency_selectors import dependency_page, dependency_run_latest
-from releases.dependency_tasks import dependency_checks_run_task
-from releases.forms_dependencies import AcknowledgeForm, FeedsConfirmForm, RunChecksForm
-from releases.models import DependencyCheckResult, Release
-from releases.selectors import release_current, release_get
+from releases.dependencies.tasks import dependency_checks_run_task
+from releases.permissions import ensure_can_run_dependency_checks
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "releases/dependencies.html"
 QUEUE_PATIENCE = 600  # seconds the page waits for a worker to pick up a queued run
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _page_url(release: Release | None) -> str:
@@ -48,20 +47,21 @@ def _page_url(release: Release | None) -> str:
     return reverse("releases:dependencies-release", kwargs={"version": release.version})
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
+def _int_param(request: HtmxHttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     if not value:
         return None
-    if not value.isdigit():
+    number = parse_int(value, high=2**62)
+    if number is None:
         raise Http404(f"{name} must be a number")
-    return int(value)
+    return number
 
 
 def _release_param(value: str) -> Release | None:
     return release_get(version=value) if value else None
 
 
-def _context(request: HttpRequest, release: Release | None, **extra: object) -> dict:
+def _context(request: HtmxHttpRequest, release: Release | None, **extra: object) -> dict:
     run_id = extra.pop("run_id", None)
     page = dependency_page(release=release, user=request.user, run_id=run_id)
     return {
@@ -73,36 +73,30 @@ def _context(request: HttpRequest, release: Release | None, **extra: object) -> 
     }
 
 
-def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    if _is_htmx(request):
-        return HttpResponse(str(exc), status=403, content_type="text/plain; charset=utf-8")
-    return render(request, "core/forbidden.html", {"message": str(exc)}, status=403)
-
-
 @require_GET
-def dependencies_current(request: HttpRequest) -> HttpResponse:
+def dependencies_current(request: HtmxHttpRequest) -> HttpResponse:
     """The checks of the release the organisation is working on (or the ad hoc runs)."""
     release = release_current()
     return render(request, TEMPLATE, _context(request, release, run_id=_int_param(request, "run")))
 
 
 @require_GET
-def dependencies_release(request: HttpRequest, version: str) -> HttpResponse:
+def dependencies_release(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     return render(request, TEMPLATE, _context(request, release, run_id=_int_param(request, "run")))
 
 
 @require_POST
-def dependencies_run(request: HttpRequest) -> HttpResponse:
+def dependencies_run(request: HtmxHttpRequest) -> HttpResponse:
     """Queue a run of the checks and show its progress (DRI, EMs, QA leads, staff)."""
     form = RunChecksForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Unknown release.", status=400, content_type="text/plain")
     release = _release_param(form.cleaned_data["release"])
     try:
-        ensure_can_run(request.user, release)
+        ensure_can_run_dependency_checks(request.user, release)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     before = dependency_run_latest(release=release)
     queue_error = ""
     try:
@@ -110,7 +104,7 @@ def dependencies_run(request: HttpRequest) -> HttpResponse:
     except BrokerError as exc:
         logger.warning("dependency checks not queued: %s", exc)
         queue_error = "The task queue is unavailable; try again later."
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if queue_error:
             messages.error(request, queue_error)
         else:
@@ -128,7 +122,7 @@ def dependencies_run(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def dependencies_status(request: HttpRequest) -> HttpResponse:
+def dependencies_status(request: HtmxHttpRequest) -> HttpResponse:
     """The progress panel htmx polls; once the run is under way, the results come along."""
     release = _release_param(request.GET.get("release", ""))
     after = _int_param(request, "after")
@@ -151,9 +145,9 @@ def dependencies_status(request: HttpRequest) -> HttpResponse:
 
 
 def _after_action(
-    request: HttpRequest, release: Release | None, *, error: str = "", done: str = "", **extra
+    request: HtmxHttpRequest, release: Release | None, *, error: str = "", done: str = "", **extra
 ) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _context(request, release, action_error=error, action_message=done, **extra)
         return render(request, f"{TEMPLATE}#changed", context)
     if error:
@@ -170,13 +164,13 @@ def _result(result_id: int) -> DependencyCheckResult:
 
 
 @require_POST
-def dependencies_file(request: HttpRequest, result_id: int) -> HttpResponse:
+def dependencies_file(request: HtmxHttpRequest, result_id: int) -> HttpResponse:
     """File the bug, story or fleetd QA issue a check calls for (DRI or staff; dry-run default)."""
     result = _result(result_id)
     try:
         issue = dependency_issue_file(result=result, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except DependencyCheckError as exc:
         return _after_action(request, result.run.release, error=str(exc))
     if issue.linked_existing:
@@ -189,7 +183,7 @@ def dependencies_file(request: HttpRequest, result_id: int) -> HttpResponse:
 
 
 @require_POST
-def dependencies_acknowledge(request: HttpRequest, result_id: int) -> HttpResponse:
+def dependencies_acknowledge(request: HtmxHttpRequest, result_id: int) -> HttpResponse:
     """The DRI acknowledges a release-blocking check, saying why the release can go ahead."""
     result = _result(result_id)
     form = AcknowledgeForm(request.POST)
@@ -199,14 +193,14 @@ def dependencies_acknowledge(request: HttpRequest, result_id: int) -> HttpRespon
     try:
         dependency_check_acknowledge(result=result, actor=request.user, **form.cleaned_data)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except DependencyCheckError as exc:
         return _after_action(request, result.run.release, error=str(exc))
     return _after_action(request, result.run.release, done="Release blocker acknowledged.")
 
 
 @require_POST
-def dependencies_confirm_feeds(request: HttpRequest, version: str) -> HttpResponse:
+def dependencies_confirm_feeds(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """The DRI records that the NVD and CISA announcements were checked."""
     release = release_get(version=version)
     form = FeedsConfirmForm(request.POST)
@@ -218,7 +212,7 @@ def dependencies_confirm_feeds(request: HttpRequest, version: str) -> HttpRespon
             release=release, actor=request.user, **form.cleaned_data
         )
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except DependencyCheckError as exc:
         return _after_action(request, release, error=str(exc))
     if confirmation.may_affect_feeds:

@@ -1,21 +1,29 @@
-"""Celery tasks of the pre-release dependency checks (imported by releases/tasks.py)."""
+"""Celery tasks of the pre-release dependency checks (imported by releases/tasks.py).
+
+The registered name predates the package (`releases.dependency_tasks.…`): it stays, so
+queued tasks and the beat schedule in settings still resolve.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from releases.dependency_checks import dependency_checks_run, run_summary
-from releases.models import DependencyCheckRun, Release
-from releases.selectors import release_current
-
-__all__ = ["dependency_checks_run_task"]
+from releases.board.models import Release
+from releases.board.selectors import release_current
+from releases.dependencies.models import DependencyCheckRun
+from releases.dependencies.services import dependency_checks_run, run_summary
 
 SCHEDULED_RETRIES = 2
 RETRY_AFTER = 15 * 60
 
 
-@shared_task(bind=True, acks_late=True, max_retries=SCHEDULED_RETRIES)
+@shared_task(
+    name="releases.dependency_tasks.dependency_checks_run_task",
+    bind=True,
+    acks_late=True,
+    max_retries=SCHEDULED_RETRIES,
+)
 def dependency_checks_run_task(
     self, release_id: int | None = None, trigger: str = "schedule", actor_id: int | None = None
 ) -> str:

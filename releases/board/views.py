@@ -5,19 +5,24 @@ import datetime as dt
 import icalendar
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
+from fleetops.github.models import GitHubWrite
 from fleetops.org.models import ProductGroup, process_today
-from releases.dependency_selectors import dependency_gate
-from releases.forms import DecisionForm, MergeExceptionForm, ReleaseStateForm, SignoffForm
-from releases.models import MergeException, Release
-from releases.permissions import can_drive
-from releases.selectors import release_board, release_board_etag, release_calendar, release_get
-from releases.services import (
+from releases.board.forms import DecisionForm, MergeExceptionForm, ReleaseStateForm, SignoffForm
+from releases.board.models import MergeException, Release
+from releases.board.selectors import (
+    release_board,
+    release_board_etag,
+    release_calendar,
+    release_get,
+)
+from releases.board.services import (
     ReleaseError,
     conclusion_plan,
     merge_exception_decide,
@@ -27,14 +32,12 @@ from releases.services import (
     release_set_state,
     signoff_set_state,
 )
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
+from releases.dependencies.selectors import dependency_gate
+from releases.permissions import can_drive
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HtmxHttpRequest) -> HttpResponse:
     today = process_today()
     releases = list(
         Release.objects.select_related("dri", "sprint", "candidate").order_by(
@@ -54,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def releases_json(request: HttpRequest) -> JsonResponse:
+def releases_json(request: HtmxHttpRequest) -> JsonResponse:
     """`GET /releases.json`: every release with its state and target date."""
     rows = Release.objects.order_by("-target_date", "-pk").values("version", "state", "target_date")
     return JsonResponse(
@@ -71,7 +74,7 @@ def releases_json(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def calendar_ics(request: HttpRequest) -> HttpResponse:
+def calendar_ics(request: HtmxHttpRequest) -> HttpResponse:
     """The release calendar: each sprint's RC cut and each release's target date."""
     today = process_today()
     calendar = icalendar.Calendar()
@@ -98,7 +101,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _board_context(request: HttpRequest, release: Release, gate=None) -> dict:
+def _board_context(request: HtmxHttpRequest, release: Release, gate=None) -> dict:
     board = release_board(release=release, user=request.user, gate=gate)
     return {
         "board": board,
@@ -110,13 +113,13 @@ def _board_context(request: HttpRequest, release: Release, gate=None) -> dict:
 
 
 @require_GET
-def board(request: HttpRequest, version: str) -> HttpResponse:
+def board(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     return render(request, "releases/board.html", _board_context(request, release))
 
 
 @require_GET
-def board_live(request: HttpRequest, version: str) -> HttpResponse:
+def board_live(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """The board's live part; 204 (htmx keeps what it has) when nothing changed."""
     release = release_get(version=version)
     gate = dependency_gate(release=release)  # once: for the ETag and, if changed, the board
@@ -128,7 +131,7 @@ def board_live(request: HttpRequest, version: str) -> HttpResponse:
 
 
 @require_GET
-def release_json(request: HttpRequest, version: str) -> JsonResponse:
+def release_json(request: HtmxHttpRequest, version: str) -> JsonResponse:
     """`GET /releases/<version>.json`: "are we go?" for release tooling."""
     release = release_get(version=version)
     board = release_board(release=release)
@@ -164,27 +167,20 @@ def release_json(request: HttpRequest, version: str) -> JsonResponse:
     )
 
 
-def _after_action(request: HttpRequest, release: Release) -> HttpResponse:
-    if _is_htmx(request):
+def _after_action(request: HtmxHttpRequest, release: Release) -> HttpResponse:
+    if is_htmx(request):
         return render(request, "releases/board.html#board-live", _board_context(request, release))
     return redirect("releases:board", version=release.version)
 
 
-def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """403 with the reason: plain text for htmx (shown on the card), a page otherwise."""
-    if _is_htmx(request):
-        return HttpResponse(str(exc), status=403, content_type="text/plain; charset=utf-8")
-    return render(request, "core/forbidden.html", {"message": str(exc)}, status=403)
-
-
 @require_POST
-def signoff_update(request: HttpRequest, version: str, group: str) -> HttpResponse:
+def signoff_update(request: HtmxHttpRequest, version: str, group: str) -> HttpResponse:
     release = release_get(version=version)
     product_group = get_object_or_404(ProductGroup, slug=group)
     form = SignoffForm(request.POST)
     if not form.is_valid():
         message = "; ".join(e for errors in form.errors.values() for e in errors)
-        if _is_htmx(request):
+        if is_htmx(request):
             context = _board_context(request, release)
             context["card_errors"] = {product_group.slug: message}
             return render(request, "releases/board.html#board-live", context)
@@ -195,17 +191,17 @@ def signoff_update(request: HttpRequest, version: str, group: str) -> HttpRespon
             release=release, group=product_group, actor=request.user, **form.cleaned_data
         )
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     return _after_action(request, release)
 
 
 @require_POST
-def candidate_cut(request: HttpRequest, version: str) -> HttpResponse:
+def candidate_cut(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     try:
         candidate = release_candidate_cut(release=release, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except ReleaseError as exc:
         messages.error(request, str(exc))
     else:
@@ -218,7 +214,7 @@ def candidate_cut(request: HttpRequest, version: str) -> HttpResponse:
 
 
 @require_POST
-def release_state(request: HttpRequest, version: str) -> HttpResponse:
+def release_state(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     form = ReleaseStateForm(request.POST)
     if not form.is_valid():
@@ -227,12 +223,12 @@ def release_state(request: HttpRequest, version: str) -> HttpResponse:
     try:
         release_set_state(release=release, state=form.cleaned_data["state"], actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     return redirect("releases:board", version=version)
 
 
 @require_POST
-def exception_request(request: HttpRequest, version: str) -> HttpResponse:
+def exception_request(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     form = MergeExceptionForm(request.POST)
     if form.is_valid():
@@ -260,7 +256,7 @@ def exception_request(request: HttpRequest, version: str) -> HttpResponse:
 
 
 @require_POST
-def exception_decide(request: HttpRequest, version: str, pk: int) -> HttpResponse:
+def exception_decide(request: HtmxHttpRequest, version: str, pk: int) -> HttpResponse:
     release = release_get(version=version)
     exception = get_object_or_404(MergeException, pk=pk, release=release)
     form = DecisionForm(request.POST)
@@ -275,21 +271,21 @@ def exception_decide(request: HttpRequest, version: str, pk: int) -> HttpRespons
                 reason=form.cleaned_data["reason"],
             )
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect(reverse("releases:board", args=[version]) + "#exceptions")
 
 
 @require_http_methods(["GET", "POST"])
-def conclude(request: HttpRequest, version: str) -> HttpResponse:
+def conclude(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """Show the conclusion plan; the DRI applies it (POST) through the gateway."""
     release = release_get(version=version)
     if request.method == "POST":
         try:
             writes = release_conclude(release=release, actor=request.user)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         except ReleaseError as exc:
             messages.error(request, str(exc))
         else:
@@ -297,8 +293,6 @@ def conclude(request: HttpRequest, version: str) -> HttpResponse:
                 request, f"Milestone concluded: {len(writes)} GitHub change(s) recorded."
             )
         return redirect("releases:conclude", version=version)
-    from fleetops.github.models import GitHubWrite
-
     return render(
         request,
         "releases/conclude.html",

@@ -1,4 +1,8 @@
-"""Celery tasks of releases and their candidates (imported by releases/tasks.py)."""
+"""Celery tasks of releases and their candidates (imported by releases/tasks.py).
+
+The registered names predate the package (`releases.release_tasks.…`): they stay, so queued
+tasks and the beat schedule in settings still resolve.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,18 @@ import logging
 from celery import shared_task
 
 from fleetops.github.client import GitHubError
-from releases.models import Release
-from releases.services import (
+from releases.board.models import Release
+from releases.board.services import (
     ReleaseError,
     release_candidate_cut,
     release_candidate_due,
     release_candidate_head_refresh,
 )
 
-__all__ = ["release_candidate_cut_due_task", "release_candidate_watch_task"]
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="releases.release_tasks.release_candidate_cut_due_task", acks_late=True)
 def release_candidate_cut_due_task() -> str:
     """Cut the RC of each release whose sprint's last Friday 8:00 AM Pacific has come.
 
@@ -36,7 +39,7 @@ def release_candidate_cut_due_task() -> str:
     return f"cut {', '.join(cut)}" if cut else "no release candidate due"
 
 
-@shared_task(acks_late=True)
+@shared_task(name="releases.release_tasks.release_candidate_watch_task", acks_late=True)
 def release_candidate_watch_task() -> str:
     """Refresh in-flight RC branches' heads and PRs (sign-offs go stale on new commits)."""
     changed = []

@@ -102,7 +102,9 @@ class Version:
 def _prerelease(text: str | None) -> tuple[int | str, ...]:
     if not text:
         return ()
-    return tuple(int(part) if part.isdigit() else part for part in text.split("."))
+    return tuple(
+        int(part) if part.isascii() and part.isdigit() else part for part in text.split(".")
+    )
 
 
 def parse_version(text: str) -> Version:

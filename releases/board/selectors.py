@@ -9,10 +9,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from fleetops.github.models import Issue, Label
+from fleetops.github.models import Issue, Label, SyncRun
 from fleetops.org.models import ProductGroup, Sprint
-from releases.models import Activity, MergeException, Release, ReleaseCandidate, Signoff
+from releases.board import rules
+from releases.board.models import Activity, MergeException, Release, ReleaseCandidate, Signoff
+from releases.dependencies import selectors as dependency_selectors
+from releases.dependencies.selectors import DependencyGate
+from releases.permissions import can_sign
 
 
 def release_calendar(*, today: dt.date, count: int = 6) -> QuerySet[Sprint]:
@@ -130,7 +135,7 @@ class GroupCard:
 class Board:
     release: Release
     cards: list[GroupCard]
-    gate: object  # releases.dependency_selectors.DependencyGate
+    gate: DependencyGate
     remaining: list[str]
     etag: str
     activity: list[Activity]
@@ -155,27 +160,22 @@ class Board:
 
 def release_get(*, version: str) -> Release:
     """A release by version, with what its board shows beside it (404 when unknown)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Release.objects.select_related("dri", "candidate", "milestone", "sprint"), version=version
     )
 
 
-def _dependency_gate(release: Release):
-    from releases.dependency_selectors import dependency_gate
+def _dependency_gate(release: Release) -> DependencyGate:
+    # Through the module, so a test that replaces the gate replaces it here too.
+    return dependency_selectors.dependency_gate(release=release)
 
-    return dependency_gate(release=release)
 
-
-def release_board_etag(*, release: Release, gate=None) -> str:
+def release_board_etag(*, release: Release, gate: DependencyGate | None = None) -> str:
     """Changes whenever the board would: sign-offs, the mirror, the dependency checks."""
     return _etag(release, gate if gate is not None else _dependency_gate(release))
 
 
-def _etag(release: Release, gate) -> str:
-    from fleetops.github.models import SyncRun
-
+def _etag(release: Release, gate: DependencyGate) -> str:
     sync = (
         SyncRun.objects.filter(outcome=SyncRun.Outcome.OK)
         .order_by("-pk")
@@ -186,21 +186,14 @@ def _etag(release: Release, gate) -> str:
     return hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 
-def release_board(*, release: Release, user: AbstractBaseUser | None = None, gate=None) -> Board:
-    """Everything the board shows, in a constant number of queries."""
-    from releases.permissions import can_sign
-
-    signoffs = list(
-        release.signoffs.select_related(
-            "group__qa_lead", "group__engineering_manager", "set_by__person"
-        )
-    )
-    labels = [s.group.github_label for s in signoffs]
+def _group_cards(
+    release: Release, signoffs: list[Signoff], user: AbstractBaseUser | None
+) -> list[GroupCard]:
+    """One card per sign-off: its group's open blockers, bugs and PRs, and whether it is stale."""
     candidate = getattr(release, "candidate", None)
-    branch = candidate.branch if candidate else None
-    groups = _GroupIssues(labels)
+    groups = _GroupIssues([s.group.github_label for s in signoffs])
     unreleased, p1_bugs = groups.unreleased(), groups.p1_bugs()
-    open_prs = groups.prs_against(branch) if branch else {}
+    open_prs = groups.prs_against(candidate.branch) if candidate else {}
     blockers: dict[str, list[tuple[int, str]]] = {}
     for label_id, number, title in (
         groups.blockers()
@@ -219,47 +212,51 @@ def release_board(*, release: Release, user: AbstractBaseUser | None = None, gat
             open_prs=open_prs.get(label, 0),
             can_move=can_sign(user, release, signoff.group) if user is not None else False,
         )
-        if signoff.state == Signoff.State.READY:
-            new = sorted({n for n, _ in card.release_blockers} - set(signoff.ready_blockers))
-            if new:
-                card.stale_reason = (
-                    "new release blocker " + ", ".join(f"#{n}" for n in new) + " since ready"
-                )
-            elif (
-                candidate
-                and signoff.ready_rc_sha
-                and candidate.head_sha
-                and candidate.head_sha != signoff.ready_rc_sha
-            ):
-                card.stale_reason = f"{candidate.branch} has new commits since ready"
+        card.stale_reason = rules.stale_reason(
+            state=signoff.state,
+            ready_blockers=signoff.ready_blockers,
+            blockers=[n for n, _ in card.release_blockers],
+            rc_branch=candidate.branch if candidate else "",
+            rc_head_sha=candidate.head_sha if candidate else "",
+            ready_rc_sha=signoff.ready_rc_sha,
+        )
         cards.append(card)
+    return cards
+
+
+def _readiness(card: GroupCard) -> rules.GroupReadiness:
+    qa_lead = card.group.qa_lead
+    return rules.GroupReadiness(
+        name=card.group.name,
+        state=card.signoff.state,
+        state_label=card.signoff.get_state_display(),
+        note=card.signoff.note,
+        qa_lead=qa_lead.name if qa_lead else None,
+        blockers=tuple(number for number, _ in card.release_blockers),
+        stale_reason=card.stale_reason,
+    )
+
+
+def release_board(
+    *,
+    release: Release,
+    user: AbstractBaseUser | None = None,
+    gate: DependencyGate | None = None,
+) -> Board:
+    """Everything the board shows, in a constant number of queries; go / no-go by the rules."""
+    signoffs = list(
+        release.signoffs.select_related(
+            "group__qa_lead", "group__engineering_manager", "set_by__person"
+        )
+    )
+    cards = _group_cards(release, signoffs, user)
     gate = gate if gate is not None else _dependency_gate(release)
-    remaining = []
-    for card in cards:
-        qa = card.group.qa_lead.name if card.group.qa_lead else "no QA lead"
-        if card.signoff.state != Signoff.State.READY:
-            what = card.signoff.get_state_display()
-            if card.signoff.state == Signoff.State.BLOCKED:
-                what += f": {card.signoff.note}"
-            remaining.append(f"{card.group.name} is {what} (QA lead: {qa})")
-        elif card.stale:
-            remaining.append(
-                f"{card.group.name} must re-confirm: {card.stale_reason} (QA lead: {qa})"
-            )
-        if card.release_blockers:
-            count = len(card.release_blockers)
-            numbers = ", ".join(f"#{number}" for number, _ in card.release_blockers)
-            remaining.append(
-                f"{count} open release blocker{'s' if count > 1 else ''} in {card.group.name}: "
-                f"{numbers} (QA lead: {qa})"
-            )
-    if not signoffs:
-        remaining.append("No product group signs off on this release yet")
-    dri = release.dri.name if release.dri else "no DRI"
-    if gate.status == "not_run":
-        remaining.append(f"Dependency checks not run (DRI: {dri})")
-    else:
-        remaining.extend(gate.remaining)
+    remaining = rules.readiness_remaining(
+        [_readiness(card) for card in cards],
+        dri=release.dri.name if release.dri else None,
+        dependency_gate_run=gate.status != "not_run",
+        dependency_remaining=gate.remaining,
+    )
     return Board(
         release=release,
         cards=cards,
@@ -301,10 +298,13 @@ def release_pushed_stories(*, release: Release) -> list[PushedStory]:
         .order_by("number")
         .distinct()
     )
-    pushed = []
-    for story in stories:
-        people = ["Head of Product Design", *(f"@{login}" for login in story.assignees)]
-        if any(label.name.startswith("customer-") for label in story.labels.all()):
-            people.append("VP of Customer Success")
-        pushed.append(PushedStory(story.number, story.title, people))
-    return pushed
+    return [
+        PushedStory(
+            story.number,
+            story.title,
+            rules.pushed_story_stakeholders(
+                assignees=story.assignees, labels=[label.name for label in story.labels.all()]
+            ),
+        )
+        for story in stories
+    ]

@@ -1,4 +1,4 @@
-"""Models of the pre-release dependency checks (imported by releases/models.py).
+"""Models of the pre-release dependency checks (imported by releases/models.py for Django).
 
 Handbook, "Confirm latest versions of dependencies": before kicking off release QA, confirm
 that we use the latest Go minor release, macadmins-extension and osquery releases, that
@@ -18,14 +18,7 @@ from django.db.models import Q
 
 from fleetops.github.models import GitHubWrite
 from fleetops.org.models import Person
-
-__all__ = [
-    "DependencyAcknowledgement",
-    "DependencyCheckResult",
-    "DependencyCheckRun",
-    "DependencyIssue",
-    "FeedConfirmation",
-]
+from releases.dependencies import rules
 
 
 class DependencyCheckRun(models.Model):
@@ -79,27 +72,10 @@ class DependencyCheckRun(models.Model):
 class DependencyCheckResult(models.Model):
     """What one check found in one run (the rows of `check_dependencies --json`)."""
 
-    class Check(models.TextChoices):
-        GO = "go", "Go"
-        GO_MAJOR = "go-major", "Go major"
-        MACADMINS = "macadmins-extension", "macadmins-extension"
-        OSQUERY = "osquery", "osquery"
-        FEEDS = "vulnerability-feeds", "Vulnerability feeds"
-        ORBIT = "orbit", "Orbit and Desktop"
-        FLEETD_CHROME = "fleetd-chrome", "fleetd-chrome"
-
-    class Status(models.TextChoices):
-        OK = "ok"
-        OUTDATED = "outdated"
-        MANUAL = "manual"
-        ERROR = "error"
-
-    class Action(models.TextChoices):
-        BUG = "bug"
-        STORY = "story"
-        FLEETD_RELEASE_QA = "fleetd-release-qa", "fleetd release QA"
-        CONFIRM = "confirm"
-        NONE = "none"
+    # The vocabulary is the rules' (releases/dependencies/rules.py), stored as is.
+    Check = rules.Check
+    Status = rules.Status
+    Action = rules.Action
 
     run = models.ForeignKey(DependencyCheckRun, on_delete=models.CASCADE, related_name="results")
     check_name = models.CharField(max_length=30, choices=Check.choices)

@@ -10,25 +10,26 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from fleetops.core.slack import slack_announce
 from fleetops.github import gateway
 from fleetops.github.client import GitHubError
 from fleetops.github.models import GitHubWrite, Issue
-from fleetops.github.refs import branch_head_refresh
+from fleetops.github.refs import branch_head_refresh, pulls_against_refresh
+from fleetops.org import roles
 from fleetops.org.models import ProductGroup
-from releases.models import (
-    Activity,
+from releases.board import rules
+from releases.board.activity import activity_record, release_bump
+from releases.board.models import (
     MergeException,
     Release,
     ReleaseCandidate,
     Signoff,
     SignoffEvent,
 )
-from releases.permissions import ensure_can_drive, ensure_can_sign, person_of
-from releases.selectors import group_release_blockers
+from releases.board.selectors import group_release_blockers
+from releases.dependencies.tasks import dependency_checks_run_task
+from releases.permissions import ensure_can_drive, ensure_can_sign
 
 logger = logging.getLogger(__name__)
 DEFAULT_BRANCH = "main"
@@ -36,38 +37,6 @@ DEFAULT_BRANCH = "main"
 
 class ReleaseError(Exception):
     """A release action that cannot be done, with the reason a person can act on."""
-
-
-def _bump(release: Release) -> None:
-    Release.objects.filter(pk=release.pk).update(board_version=F("board_version") + 1)
-
-
-def activity_record(
-    *,
-    release: Release,
-    kind: str,
-    message: str,
-    actor: AbstractBaseUser | None = None,
-    announce: bool = False,
-) -> Activity:
-    """Add to the release's activity feed; with `announce`, also post it to Slack after commit."""
-    entry = Activity.objects.create(
-        release=release,
-        kind=kind,
-        message=message,
-        at=timezone.now(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
-    )
-    if announce:
-
-        def post() -> None:
-            status = slack_announce(message)
-            if status:
-                Activity.objects.filter(pk=entry.pk).update(slack_status=status)
-
-        transaction.on_commit(post)
-    _bump(release)
-    return entry
 
 
 def release_signoffs_ensure(*, release: Release) -> int:
@@ -111,9 +80,9 @@ def signoff_set_state(
     SignoffEvent.objects.create(
         signoff=signoff, from_state=previous, to_state=state, note=note, actor=actor, at=now
     )
-    _bump(release)
+    release_bump(release)
     if not was_all_ready and _all_ready(release):
-        who = person_of(actor)
+        who = roles.person_of(actor)
         dri = release.dri.name if release.dri else "the release DRI"
         activity_record(
             release=release,
@@ -130,8 +99,7 @@ def signoff_set_state(
 
 
 def _all_ready(release: Release) -> bool:
-    states = list(release.signoffs.values_list("state", flat=True))
-    return bool(states) and all(s == Signoff.State.READY for s in states)
+    return rules.all_ready(release.signoffs.values_list("state", flat=True))
 
 
 QA_CHECKLIST = """Release QA for Fleet v{version}, from `{branch}`.
@@ -145,6 +113,36 @@ Before kicking off release QA:
 - [ ] Only unreleased bug fixes are cherry-picked into `{branch}`; feature work needs an
       approved merge exception
 """
+
+
+def _candidate_writes(
+    *, release: Release, branch: str, sha: str, actor: AbstractBaseUser | None
+) -> list[GitHubWrite]:
+    """The RC branch from main's head and the release QA issue, through the gateway (once each)."""
+    reason = f"release candidate of Fleet v{release.version}"
+    groups = "\n".join(
+        f"- [ ] {g.name} ({g.github_label}), QA lead "
+        + (g.qa_lead.name if g.qa_lead else "unassigned")
+        for g in ProductGroup.objects.select_related("qa_lead")
+    )
+    return [
+        gateway.branch_create(
+            name=branch,
+            sha=sha,
+            reason=reason,
+            actor=actor,
+            dedupe_key=f"rc:{release.version}:branch",
+        ),
+        gateway.issue_create(
+            title=f"Release QA: Fleet v{release.version}",
+            body=QA_CHECKLIST.format(version=release.version, branch=branch, groups=groups),
+            labels=[":release"],
+            assignees=[release.dri.github_login] if release.dri else [],
+            reason=reason,
+            actor=actor,
+            dedupe_key=f"rc:{release.version}:qa-issue",
+        ),
+    ]
 
 
 def release_candidate_cut(
@@ -168,30 +166,7 @@ def release_candidate_cut(
         head = branch_head_refresh(branch=DEFAULT_BRANCH)
     except GitHubError as exc:
         raise ReleaseError(f"Cannot read {DEFAULT_BRANCH} from GitHub: {exc}") from exc
-    reason = f"release candidate of Fleet v{release.version}"
-    groups = "\n".join(
-        f"- [ ] {g.name} ({g.github_label}), QA lead "
-        + (g.qa_lead.name if g.qa_lead else "unassigned")
-        for g in ProductGroup.objects.select_related("qa_lead")
-    )
-    writes = [
-        gateway.branch_create(
-            name=branch,
-            sha=head.sha,
-            reason=reason,
-            actor=actor,
-            dedupe_key=f"rc:{release.version}:branch",
-        ),
-        gateway.issue_create(
-            title=f"Release QA: Fleet v{release.version}",
-            body=QA_CHECKLIST.format(version=release.version, branch=branch, groups=groups),
-            labels=[":release"],
-            assignees=[release.dri.github_login] if release.dri else [],
-            reason=reason,
-            actor=actor,
-            dedupe_key=f"rc:{release.version}:qa-issue",
-        ),
-    ]
+    writes = _candidate_writes(release=release, branch=branch, sha=head.sha, actor=actor)
     failed = [w for w in writes if w.status == GitHubWrite.Status.FAILED]
     if failed:
         raise ReleaseError(f"GitHub refused {failed[0].action}: {failed[0].error}")
@@ -234,8 +209,6 @@ def release_candidate_cut(
 
 def _checks_after_cut(release_id: int) -> None:
     """Handbook: confirm the latest versions of dependencies before release QA starts."""
-    from releases.tasks import dependency_checks_run_task  # tasks import the services
-
     try:
         dependency_checks_run_task.delay(release_id, "rc-cut")
     except Exception as exc:  # the queue being down must not undo a cut
@@ -251,15 +224,11 @@ def release_candidate_due(*, now: dt.datetime | None = None) -> list[Release]:
         candidate__isnull=True,
         sprint__isnull=False,
     ).select_related("sprint")
-    return [
-        r for r in releases if r.sprint.rc_cut_at <= now < r.sprint.rc_cut_at + dt.timedelta(days=7)
-    ]
+    return [r for r in releases if rules.rc_cut_due(rc_cut_at=r.sprint.rc_cut_at, now=now)]
 
 
 def release_candidate_head_refresh(*, release: Release) -> bool:
     """Re-read the RC branch's head and the PRs against it; True when something changed."""
-    from fleetops.github.refs import pulls_against_refresh
-
     candidate = ReleaseCandidate.objects.filter(release=release).first()
     if candidate is None or candidate.dry_run:
         return False  # a dry-run branch does not exist on GitHub
@@ -273,7 +242,7 @@ def release_candidate_head_refresh(*, release: Release) -> bool:
     changed = head.sha != candidate.head_sha or before != after
     if changed:
         ReleaseCandidate.objects.filter(pk=candidate.pk).update(head_sha=head.sha)
-        _bump(release)
+        release_bump(release)
     return changed
 
 
@@ -321,16 +290,9 @@ def merge_exception_decide(
         .select_related("group", "release")
         .get(pk=exception.pk)
     )
-    person = person_of(actor)
-    roles = []
-    if person is not None:
-        if exception.group.engineering_manager_id == person.pk:
-            roles.append("em")
-        if exception.group.qa_lead_id == person.pk:
-            roles.append("qa")
-        if exception.release.dri_id == person.pk:
-            roles.append("dri")
-    if not roles:
+    person = roles.person_of(actor)
+    held = roles.group_roles(actor, exception.group, exception.release)
+    if person is None or not held:
         raise PermissionDenied(
             f"Only {exception.group.name}'s EM, its QA lead or the release DRI decide this."
         )
@@ -344,13 +306,13 @@ def merge_exception_decide(
         exception.rejection_reason, exception.decided_at = reason.strip(), now
         verdict = f"rejected by {person.name}: {reason.strip()}"
     else:
-        for role in roles:
+        for role in held:
             setattr(exception, f"{role}_approved_by", person)
-        verdict = f"approved by {person.name} ({', '.join(r.upper() for r in roles)})"
-        if (
-            exception.em_approved_by_id
-            and exception.qa_approved_by_id
-            and exception.dri_approved_by_id
+        verdict = f"approved by {person.name} ({', '.join(r.upper() for r in held)})"
+        if rules.merge_exception_approved(
+            em=bool(exception.em_approved_by_id),
+            qa=bool(exception.qa_approved_by_id),
+            dri=bool(exception.dri_approved_by_id),
         ):
             exception.state, exception.decided_at = MergeException.State.APPROVED, now
             verdict += "; approved by all three, it may be merged into the RC"
@@ -393,28 +355,10 @@ def conclusion_plan(*, release: Release) -> list[PlannedChange]:
         .order_by("number")
     )
     for issue in issues:
-        labels = sorted(label.name for label in issue.labels.all())
-        if "story" in labels:
-            new = sorted({*labels, ":product"} - {":release"})
-            plan.append(
-                PlannedChange(
-                    "relabel",
-                    issue.number,
-                    issue.title,
-                    "story back to the drafting board: add :product, remove :release",
-                    {"labels": new},
-                )
-            )
-        else:
-            plan.append(
-                PlannedChange(
-                    "close",
-                    issue.number,
-                    issue.title,
-                    "released: close it",
-                    {"state": "closed", "state_reason": "completed"},
-                )
-            )
+        change = rules.conclusion_change(label.name for label in issue.labels.all())
+        plan.append(
+            PlannedChange(change.action, issue.number, issue.title, change.detail, change.changes)
+        )
     plan.append(
         PlannedChange(
             "close-milestone",

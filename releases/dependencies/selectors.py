@@ -13,33 +13,33 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from fleetops.github.models import Issue
-from releases.dependency_checks import (
-    BLOCKING_CHECKS,
-    CHECK_ORDER,
-    FILEABLE,
-    FLEETD_COMPONENTS,
-    Action,
-    Check,
-    DependencyCheckError,
-    IssueDraft,
-    Outcome,
-    Status,
-    can_act_on_dependency_checks,
-    can_run_dependency_checks,
-    check_label,
-    dependency_issue_draft,
-    issue_version,
-    oncall_person,
-)
-from releases.models import (
+from fleetops.org.models import Person
+from releases.board.models import Release
+from releases.dependencies.issues import IssueDraft, dependency_issue_draft
+from releases.dependencies.models import (
     DependencyAcknowledgement,
     DependencyCheckResult,
     DependencyCheckRun,
     DependencyIssue,
     FeedConfirmation,
-    Release,
 )
+from releases.dependencies.rules import (
+    ACTIONS,
+    BLOCKING_CHECKS,
+    CHECK_ORDER,
+    Action,
+    DependencyCheckError,
+    Status,
+    check_label,
+    fileable,
+    gate_remaining,
+    issue_version,
+    verdict_key,
+)
+from releases.dependencies.sources import oncall_person
+from releases.permissions import can_act_on_dependency_checks, can_run_dependency_checks
 
+Outcome = DependencyCheckRun.Outcome
 HISTORY_LENGTH = 12
 
 
@@ -89,20 +89,9 @@ def dependency_gate(*, release: Release | None) -> DependencyGate:
             )
         )
         confirmed = FeedConfirmation.objects.filter(release=release).exists()
-    remaining: list[str] = []
-    for check in BLOCKING_CHECKS:
-        result = results.get(check)
-        label = check_label(check)
-        if result is None:
-            remaining.append(f"The {label} check did not run ({owner})")
-        elif result.status == Status.ERROR:
-            remaining.append(f"The {label} check failed: {result.detail} ({owner})")
-        elif result.release_blocker and (check, result.latest) not in acknowledged:
-            remaining.append(
-                f"{label} {result.current} → {result.latest} is a release blocker ({owner})"
-            )
-    if not confirmed:
-        remaining.append(f"Vulnerability feeds not confirmed ({owner})")
+    remaining = gate_remaining(
+        results=results, acknowledged=acknowledged, feeds_confirmed=confirmed, owner=owner
+    )
     return DependencyGate(
         status="blocking" if remaining else "ok", remaining=remaining, last_run_at=run.finished_at
     )
@@ -123,29 +112,6 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "manual": ("needs confirmation", "tag-accent"),
     "error": ("error", "tag-bad"),
     "pending": ("checking…", ""),
-}
-# The handbook's rule for each check, shown beside what it found (the feeds' and fleetd's
-# findings already say what to do).
-ACTIONS: dict[str, str] = {
-    Check.GO: (
-        "File a bug for the release DRI and the on-call engineer with the ~release blocker "
-        "label: upgrade before publishing the release."
-    ),
-    Check.GO_MAJOR: (
-        "Create a story for the release DRI and the on-call engineer, for an upcoming sprint. "
-        "The release can proceed."
-    ),
-    Check.MACADMINS: (
-        "File a bug with the ~release blocker label for the release DRI and the on-call "
-        "engineer; check the update for changes, like new tables, that need code in Fleet."
-    ),
-    Check.OSQUERY: (
-        "File a bug for the release DRI and the on-call engineer (not a release blocker): "
-        "changed command-line flags need updates to flag validation and its documentation."
-    ),
-    Check.FEEDS: "",
-    Check.ORBIT: "",
-    Check.FLEETD_CHROME: "",
 }
 
 
@@ -230,30 +196,8 @@ class DependencyPage:
         return [row for row in self.rows if row.needs_attention and row.result is not None]
 
 
-def _verdict(result: DependencyCheckResult | None, acknowledged: bool, confirmed: bool) -> str:
-    if result is None:
-        return "pending"
-    if result.check_name == Check.FEEDS:
-        return "confirmed" if confirmed else "manual"
-    if result.status == Status.ERROR:
-        return "error"
-    if result.status == Status.MANUAL:
-        return "manual"
-    if result.status == Status.OUTDATED:
-        if result.action == Action.FLEETD_RELEASE_QA:
-            return "qa"
-        if result.release_blocker:
-            return "acknowledged" if acknowledged else "blocker"
-        return "outdated"
-    return "no-changes" if result.check_name in FLEETD_COMPONENTS else "ok"
-
-
 def _issues_for(results: list[DependencyCheckResult]) -> dict[tuple[str, str], DependencyIssue]:
-    keys = [
-        (r.check_name, issue_version(r))
-        for r in results
-        if r.status == Status.OUTDATED and r.action in FILEABLE and issue_version(r)
-    ]
+    keys = [(r.check_name, issue_version(r)) for r in results if fileable(r) and issue_version(r)]
     if not keys:
         return {}
     query = Q(*[Q(check_name=c, version=v) for c, v in keys], _connector=Q.OR)
@@ -280,6 +224,29 @@ def dependency_run_get(*, release: Release | None, run_id: int) -> DependencyChe
     if run is None or (release is None and run.release_id is not None):
         raise Http404("No such run of the dependency checks.")
     return run
+
+
+def _row_issue(
+    row: CheckRow,
+    result: DependencyCheckResult,
+    *,
+    issues: dict[tuple[str, str], DependencyIssue],
+    states: dict[int, str],
+) -> None:
+    """The issue filed for the row's result (and its state), and whether one is still to file."""
+    row.issue = issues.get((row.check, issue_version(result)))
+    if row.issue is not None and row.issue.number:
+        row.issue_state = states.get(row.issue.number, "")
+    settled = row.issue is not None and not (row.issue.dry_run and settings.FLEETOPS_GITHUB_WRITE)
+    row.can_file = not settled
+
+
+def _draft(result: DependencyCheckResult, oncall: Person | None) -> IssueDraft | None:
+    """The issue the result calls for, as it would be filed (a preview on the page)."""
+    try:
+        return dependency_issue_draft(result=result, oncall=oncall)
+    except DependencyCheckError:
+        return None
 
 
 def dependency_page(
@@ -332,23 +299,17 @@ def dependency_page(
             check=check,
             label=check_label(check),
             result=result,
-            verdict_key=_verdict(result, acknowledgement is not None, feeds is not None),
+            verdict_key=verdict_key(
+                result, acknowledged=acknowledgement is not None, confirmed=feeds is not None
+            ),
             action_text=ACTIONS[check],
             acknowledgement=acknowledgement,
         )
-        if result is not None and result.status == Status.OUTDATED and result.action in FILEABLE:
-            row.issue = issues.get((check, issue_version(result)))
-            if row.issue is not None and row.issue.number:
-                row.issue_state = states.get(row.issue.number, "")
-            settled = row.issue is not None and not (
-                row.issue.dry_run and settings.FLEETOPS_GITHUB_WRITE
-            )
-            row.can_file = can_act and not settled and run == latest_run
+        if result is not None and fileable(result):
+            _row_issue(row, result, issues=issues, states=states)
+            row.can_file = row.can_file and can_act and run == latest_run
             if preview and (row.can_file or row.issue is None):
-                try:
-                    row.draft = dependency_issue_draft(result=result, oncall=oncall)
-                except DependencyCheckError:
-                    row.draft = None
+                row.draft = _draft(result, oncall)
         row.can_acknowledge = (
             can_act and release is not None and row.verdict_key == "blocker" and run == latest_run
         )

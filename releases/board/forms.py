@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from releases.models import Signoff
+from releases.board.models import Release, Signoff
 
 
 class SignoffForm(forms.Form):
@@ -34,6 +34,4 @@ class ReleaseStateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from releases.models import Release
-
         self.fields["state"].choices = Release.State.choices

@@ -1,0 +1,27 @@
+"""The release board's pages (included by releases/urls.py, in the `releases` namespace)."""
+
+from django.urls import path
+
+import releases.converters  # noqa: F401  (registers `<version:...>`)
+from releases.board import views
+
+# The list and calendar come before the dependency pages, the `<version>` routes after them.
+index_patterns = [
+    path("", views.index, name="index"),
+    path("calendar.ics", views.calendar_ics, name="calendar-ics"),
+]
+urlpatterns = [
+    path("<version:version>.json", views.release_json, name="release-json"),
+    path("<version:version>/", views.board, name="board"),
+    path("<version:version>/board/", views.board_live, name="board-live"),
+    path("<version:version>/groups/<slug:group>/signoff", views.signoff_update, name="signoff"),
+    path("<version:version>/cut", views.candidate_cut, name="cut"),
+    path("<version:version>/state", views.release_state, name="state"),
+    path("<version:version>/exceptions/", views.exception_request, name="exception-request"),
+    path(
+        "<version:version>/exceptions/<int:pk>/decide",
+        views.exception_decide,
+        name="exception-decide",
+    ),
+    path("<version:version>/conclude/", views.conclude, name="conclude"),
+]
