@@ -33,6 +33,7 @@ class FakeItem:
     status: str | None = None  # option id
     updated_at: str = ""
     position: int = 0
+    project_id: str = ""  # the board's node id
 
 
 @dataclass
@@ -111,6 +112,7 @@ class FakeBoards:
             status=board.option_named(status) if status else None,
             updated_at=now,
             position=position,
+            project_id=board.id,
         )
         board.items[item.id] = item
         return item
