@@ -165,10 +165,11 @@ def org_yaml_load(text: str, source: str = "<stdin>") -> Any:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise OrgFileInvalid([f"{where}: YAML syntax error: {exc.problem or exc}"]) from exc
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = exc.problem or str(exc).splitlines()[0]
+        raise OrgFileInvalid([f"{source}: {where}YAML syntax error: {problem}"]) from exc
     except yaml.YAMLError as exc:
-        raise OrgFileInvalid([f"{source}: YAML error: {exc}"]) from exc
+        raise OrgFileInvalid([f"{source}: YAML error: {str(exc).splitlines()[0]}"]) from exc
 
 
 def org_file_parse(text: str, source: str = "<stdin>") -> OrgSpec:
