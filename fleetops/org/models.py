@@ -130,6 +130,7 @@ class ProductGroup(models.Model):
 class Organization(models.Model):
     """The one organisation fleetops serves: its GitHub login, drafting board, release DRI."""
 
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     github_login = models.CharField(
         max_length=39,
         validators=[validate_github_login],
