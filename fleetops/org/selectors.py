@@ -33,9 +33,11 @@ def sprint_next(*, today: dt.date) -> Sprint | None:
 
 
 def product_group_list() -> QuerySet[ProductGroup]:
-    """Product groups with their EM, QA lead and member count, in one query."""
-    return ProductGroup.objects.select_related("engineering_manager", "qa_lead").annotate(
-        member_count=Count("members", distinct=True)
+    """Active product groups with their EM, QA lead and member count, in one query."""
+    return (
+        ProductGroup.objects.active()
+        .select_related("engineering_manager", "qa_lead")
+        .annotate(member_count=Count("members", distinct=True))
     )
 
 
