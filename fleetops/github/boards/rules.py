@@ -1,7 +1,9 @@
 """Pure rules of the boards: column names, and GraphQL answers read into plain data.
 
-No ORM, no I/O. The handbook names board columns without their decoration: "move all
-issues in the 'Ready for release' column" while the board shows "✅ Ready for release".
+No ORM, no I/O. The handbook names board columns without their decoration ("Select all
+remaining items in the 'Ready for release' column and move them to the 'Closed' column";
+"move all stories to the 'Confirm and celebrate' column") while a board may show
+"✅ Ready for release".
 """
 
 from __future__ import annotations
