@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 import math
 
 import pytest
 import requests
+from django.core.management import call_command
 
 from fleetops.github.boards.models import Board, BoardColumn, BoardItem
 from fleetops.github.boards.selectors import (
@@ -297,3 +300,27 @@ def test_board_columns_are_unique_per_board_option(boards):
     assert BoardColumn.objects.filter(board__number=MDM_BOARD).count() == len(COLUMNS)
     boards_sync()
     assert BoardColumn.objects.filter(board__number=MDM_BOARD).count() == len(COLUMNS)
+
+
+def test_boards_sync_skips_while_another_boards_run_is_running(boards):
+    running = boards_sync()
+    SyncRun.objects.filter(pk=running.pk).update(outcome="running", finished_at=None)
+    boards.reset_counts()
+    skipped = boards_sync()
+    assert (skipped.outcome, skipped.error) == ("skipped", "another boards sync is running")
+    assert boards.request_count == 0
+
+
+def test_sync_github_command_syncs_the_boards_after_the_repository(boards):
+    number = 32401  # an issue of the fixture repository
+    boards.add_board_item(
+        ORG, MDM_BOARD, status="✅ Ready for release", repository=REPO, issue=number
+    )
+    out = io.StringIO()
+    call_command("sync_github", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["outcome"] == "ok", data["error"]
+    assert data["boards"] == {"requests": 2, "rows": 2 + 6 + 1, "outcome": "ok"}
+    assert data["requests"] == len(boards.requests)
+    item = BoardItem.objects.get()
+    assert item.issue == Issue.objects.get(repository__full_name=REPO, number=number)
