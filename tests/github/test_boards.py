@@ -16,8 +16,10 @@ from fleetops.github.boards.selectors import (
     board_for_group,
     board_items,
     board_items_by_column,
+    board_items_of_issues,
     board_summaries,
     group_items_in_column,
+    group_readiness,
 )
 from fleetops.github.boards.services import boards_sync
 from fleetops.github.client import (
@@ -324,3 +326,45 @@ def test_sync_github_command_syncs_the_boards_after_the_repository(boards):
     assert data["requests"] == len(boards.requests)
     item = BoardItem.objects.get()
     assert item.issue == Issue.objects.get(repository__full_name=REPO, number=number)
+
+
+def test_group_readiness_splits_the_milestones_items_by_column(boards):
+    product = repository_get(REPO)
+    milestone = Milestone.objects.create(
+        repository=product, github_id=2, number=3, title="4.80.0", state="open"
+    )
+    other = Milestone.objects.create(
+        repository=product, github_id=3, number=4, title="4.81.0", state="open"
+    )
+    for number, mine in ((1, milestone), (2, milestone), (3, milestone), (4, other)):
+        Issue.objects.create(
+            repository=product,
+            github_id=number,
+            number=number,
+            title=f"#{number}",
+            state="open",
+            author_login="x",
+            created_at="2026-11-01T00:00Z",
+            updated_at="2026-11-01T00:00Z",
+            milestone=mine,
+        )
+    boards.add_board_item(ORG, MDM_BOARD, status="✅ Ready for release", repository=REPO, issue=1)
+    boards.add_board_item(ORG, MDM_BOARD, status="👀 Awaiting QA", repository=REPO, issue=2)
+    boards.add_board_item(ORG, MDM_BOARD, status=None, repository=REPO, issue=3)
+    boards.add_board_item(ORG, MDM_BOARD, status="✅ Ready for release", repository=REPO, issue=4)
+    boards.add_board_item(
+        ORG, MDM_BOARD, status="✅ Ready for release", repository=REPO, issue=1, archived=True
+    )
+    boards.add_board_item(
+        ORG, DRAFTING_BOARD, status="Confirm and celebrate", repository=REPO, issue=2
+    )
+    boards_sync()
+    readiness = group_readiness(group_slug="mdm", milestone="4.80.0")
+    assert [item.number for item in readiness.ready] == [1]
+    assert [(item.number, column) for item, column in readiness.not_ready] == [
+        (2, "Awaiting QA"),
+        (3, "No Status"),
+    ]
+    assert group_readiness(group_slug="nobody", milestone="4.80.0").board is None
+    drafting = board_for_group(group_slug=None)
+    assert [i.number for i in board_items_of_issues(board=drafting, numbers=[1, 2])] == [2]

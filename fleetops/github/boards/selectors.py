@@ -77,6 +77,42 @@ def group_items_in_column(
     return board_items(board=board, column=column, milestone=milestone)
 
 
+@dataclass(frozen=True)
+class BoardReadiness:
+    """A group's items of one milestone: in "Ready for release", and elsewhere (by column)."""
+
+    board: Board | None
+    ready: list[BoardItem] = field(default_factory=list)
+    not_ready: list[tuple[BoardItem, str]] = field(default_factory=list)  # (item, column)
+
+
+def group_readiness(*, group_slug: str, milestone: str) -> BoardReadiness:
+    """Where the items of `milestone` sit on group `group_slug`'s board (one query).
+
+    Handbook, "Conclude current milestone": filter by the current milestone, then act on the
+    "Ready for release" column; every other item of the milestone is left open.
+    """
+    board = board_for_group(group_slug=group_slug)
+    if board is None:
+        return BoardReadiness(board=None)
+    readiness = BoardReadiness(board=board)
+    for item in board_items(board=board, milestone=milestone):
+        column = item.status.column if item.status_id else NO_STATUS
+        if column.lower() == READY_FOR_RELEASE.lower():
+            readiness.ready.append(item)
+        else:
+            readiness.not_ready.append((item, column))
+    return readiness
+
+
+def board_items_of_issues(*, board: Board, numbers: list[int]) -> BoardItemQuerySet:
+    """Items of `board` whose content is one of the product repository's issues `numbers`
+    (e.g. the stories to move on the drafting board)."""
+    return board_items(board=board).filter(
+        repository__iexact=settings.GITHUB_REPOSITORY, number__in=numbers
+    )
+
+
 def board_column_get(*, board: Board, column: str) -> BoardColumn | None:
     """The Status option meaning `column` (its `option_id` is what a move sends GitHub)."""
     return BoardColumn.objects.filter(board=board, column__iexact=column).first()
