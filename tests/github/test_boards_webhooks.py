@@ -133,3 +133,13 @@ def test_item_of_a_board_not_mirrored_is_ignored(client, queued, board):
     response = deliver(client, "projects_v2_item", projects_v2_item("created", item))
     assert response.json()["detail"].startswith("ignored: board PVT_")
     assert not BoardItem.objects.exists()
+
+
+def test_item_archived_leaves_the_column_but_stays_in_the_mirror(client, queued, board):
+    item = _add(board, status="✅ Ready for release", repository=REPO, issue=4)
+    boards_sync()
+    board.boards.find_item(item.id)[1].archived = True  # archived on GitHub
+    _process(client, queued, projects_v2_item("archived", item))
+    mirrored = BoardItem.objects.get(node_id=item.id)
+    assert mirrored.archived is True
+    assert not BoardItem.objects.active().in_column("Ready for release").exists()
