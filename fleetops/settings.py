@@ -175,6 +175,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Projects (v2) boards have no `since`: each run reads every item (100 a request).
+    "github-boards-sync": {
+        "task": "fleetops.github.tasks.boards_sync_task",
+        "schedule": 900.0,
+        "options": {"expires": 890},
+    },
     "github-tag-dates": {
         "task": "fleetops.github.tasks.tag_dates_backfill_task",
         "schedule": 600.0,

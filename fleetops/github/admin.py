@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from fleetops.github.models import Issue, Repository, SyncRun, WebhookDelivery
+from fleetops.github.models import (
+    Board,
+    BoardColumn,
+    BoardItem,
+    Issue,
+    Repository,
+    SyncRun,
+    WebhookDelivery,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -45,3 +53,30 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["event", "outcome"]
     search_fields = ["delivery_id", "outcome"]
     date_hierarchy = "received_at"
+
+
+class BoardColumnInline(admin.TabularInline):
+    model = BoardColumn
+    fields = ["position", "name", "column", "option_id"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Board)
+class BoardAdmin(ReadOnlyAdmin):
+    list_display = ["title", "organization", "number", "closed", "synced_at"]
+    search_fields = ["title", "=number", "node_id"]
+    inlines = [BoardColumnInline]
+
+
+@admin.register(BoardItem)
+class BoardItemAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "board", "content_type", "repository", "status", "archived"]
+    list_filter = ["board", "content_type", "archived", "status__column"]
+    search_fields = ["=number", "title", "node_id", "repository"]
+    list_select_related = ["board", "status"]
+    raw_id_fields = ["issue"]

@@ -1,4 +1,4 @@
-"""The one module that talks to GitHub's REST API (through PyGithub's requester).
+"""The one module that talks to GitHub's REST and GraphQL APIs (through PyGithub's requester).
 
 It returns plain data (GitHub's JSON as dicts and lists, small dataclasses) and turns every
 failure into one of our errors: `GitHubRateLimited` (wait `retry_after` seconds, then go
@@ -11,6 +11,12 @@ integrators to make requests serially, which a sync does, and to pause a second 
 writes, which PyGithub's `seconds_between_writes` keeps), and no internal retries or
 rate-limit sleeps: a Celery worker must never sleep for an hour inside a request, so the
 task retries itself with a countdown instead.
+
+GraphQL (`POST /graphql`, the only way to read Projects v2 boards) goes through the same
+`request` method, so it is counted and its HTTP failures map the same way. GitHub answers
+a query it rejects or cannot resolve with HTTP 200 and an `errors` list: `NOT_FOUND` is
+`GitHubNotFound`, `RATE_LIMITED` is `GitHubRateLimited`, anything else (a field that does
+not exist, a bad argument) is a `GitHubPermanentError`; partial data is never used.
 """
 
 from __future__ import annotations
@@ -30,6 +36,64 @@ from github import Auth, Github
 from fleetops.core.bounds import parse_int
 
 PER_PAGE = 100
+
+# A board, its Status field with the options' ids, and one page of its items.
+BOARD_QUERY = """
+query Board($organization: String!, $number: Int!, $cursor: String) {
+  organization(login: $organization) {
+    projectV2(number: $number) {
+      id
+      title
+      closed
+      field(name: "Status") {
+        ... on ProjectV2SingleSelectField { id options { id name } }
+      }
+      items(first: 100, after: $cursor) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...BoardItem }
+      }
+    }
+  }
+}
+"""
+BOARD_ITEM_FRAGMENT = """
+fragment BoardItem on ProjectV2Item {
+  id
+  isArchived
+  updatedAt
+  project { id }
+  fieldValueByName(name: "Status") {
+    ... on ProjectV2ItemFieldSingleSelectValue { optionId name }
+  }
+  content {
+    __typename
+    ... on Issue { id number title repository { nameWithOwner } }
+    ... on PullRequest { id number title repository { nameWithOwner } }
+    ... on DraftIssue { id title }
+  }
+}
+"""
+BOARD_ITEM_QUERY = """
+query BoardItemNode($id: ID!) {
+  node(id: $id) { ... on ProjectV2Item { ...BoardItem } }
+}
+"""
+# Move an item to another column: set its Status field to one option.
+BOARD_ITEM_STATUS_MUTATION = """
+mutation BoardItemStatus($project: ID!, $item: ID!, $field: ID!, $option: String!) {
+  updateProjectV2ItemFieldValue(
+    input: {projectId: $project, itemId: $item, fieldId: $field,
+            value: {singleSelectOptionId: $option}}
+  ) { projectV2Item { id } }
+}
+"""
+
+
+def board_item_status_variables(
+    *, project_id: str, item_id: str, field_id: str, option_id: str
+) -> dict[str, str]:
+    """The variables of `BOARD_ITEM_STATUS_MUTATION` (what a gateway write records)."""
+    return {"project": project_id, "item": item_id, "field": field_id, "option": option_id}
 
 
 class GitHubError(Exception):
@@ -109,20 +173,27 @@ class GitHubClient:
     ) -> None:
         token = settings.GITHUB_TOKEN if token is None else token
         self.base_url = (base_url or settings.GITHUB_API_URL).rstrip("/")
-        self._github = Github(
+        self._github = self._make(token, timeout, settings.GITHUB_WRITE_PAUSE or None)
+        self._requester = self._github.requester
+        # GraphQL queries are POSTs that write nothing: they must not wait out the pause
+        # between writes (30 pages of a board would take 30 s), so they get their own.
+        self._queries = self._make(token, timeout, None)
+        self.requests = 0
+
+    def _make(self, token: str, timeout: int, write_pause: float | None) -> Github:
+        return Github(
             base_url=self.base_url,
             auth=Auth.Token(token) if token else None,
             per_page=PER_PAGE,
             timeout=timeout,
             retry=None,
             seconds_between_requests=None,
-            seconds_between_writes=settings.GITHUB_WRITE_PAUSE or None,
+            seconds_between_writes=write_pause,
         )
-        self._requester = self._github.requester
-        self.requests = 0
 
     def close(self) -> None:
         self._github.close()
+        self._queries.close()
 
     def __enter__(self) -> Self:
         return self
@@ -150,13 +221,15 @@ class GitHubClient:
         params: dict[str, Any] | None = None,
         etag: str = "",
         body: Any = None,
+        query: bool = False,
     ) -> tuple[int, dict[str, str], Any]:
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         if etag:
             headers["If-None-Match"] = etag
         self.requests += 1
+        requester = self._queries.requester if query else self._requester
         try:
-            status, response_headers, text = self._requester.requestJson(
+            status, response_headers, text = requester.requestJson(
                 method, path, params or None, headers, body
             )
         except requests.exceptions.Timeout as exc:
@@ -259,3 +332,74 @@ class GitHubClient:
     def compare(self, repository: str, base: str, head: str, *, etag: str = "") -> tuple[Any, str]:
         """GitHub's comparison of two refs (commits and files); None if 304."""
         return self.get(f"/repos/{repository}/compare/{base}...{head}", etag=etag)
+
+    # GraphQL.
+    def graphql(
+        self, query: str, variables: dict[str, Any], *, mutation: bool = False
+    ) -> dict[str, Any]:
+        """Run one GraphQL query (or, `mutation=True`, a mutation); returns its `data`."""
+        _, headers, data = self.request(
+            "POST",
+            self._requester.graphql_url,
+            body={"query": query, "variables": variables},
+            query=not mutation,
+        )
+        if not isinstance(data, dict):
+            raise GitHubMalformedResponse("POST /graphql answered without a JSON object")
+        errors = data.get("errors")
+        if errors:
+            self._raise_graphql(errors if isinstance(errors, list) else [errors], headers)
+        if not isinstance(data.get("data"), dict):
+            raise GitHubMalformedResponse("POST /graphql answered without 'data'")
+        return data["data"]
+
+    @staticmethod
+    def _raise_graphql(errors: list[Any], headers: dict[str, str]) -> None:
+        kinds = {e.get("type") for e in errors if isinstance(e, dict)}
+        messages = "; ".join(
+            str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors[:3]
+        )
+        what = f"POST /graphql: {messages}"[:1000]
+        if "RATE_LIMITED" in kinds:
+            raise GitHubRateLimited(what, retry_after=_retry_after(headers) or 60)
+        if kinds == {"NOT_FOUND"}:
+            raise GitHubNotFound(what, status=404)
+        raise GitHubPermanentError(what)
+
+    def board_page(
+        self, organization: str, number: int, *, cursor: str | None = None
+    ) -> dict[str, Any]:
+        """An organisation's ProjectV2 with its Status field and 100 items after `cursor`."""
+        data = self.graphql(
+            BOARD_QUERY + BOARD_ITEM_FRAGMENT,
+            {"organization": organization, "number": number, "cursor": cursor},
+        )
+        organization_data = data.get("organization")
+        project = (
+            organization_data.get("projectV2") if isinstance(organization_data, dict) else None
+        )
+        if not isinstance(project, dict):
+            raise GitHubNotFound(
+                f"POST /graphql: no project {number} of {organization}", status=404
+            )
+        return project
+
+    def board_item(self, node_id: str) -> dict[str, Any] | None:
+        """One board item by node id (None if the id is not a ProjectV2Item)."""
+        node = self.graphql(BOARD_ITEM_QUERY + BOARD_ITEM_FRAGMENT, {"id": node_id}).get("node")
+        return node if isinstance(node, dict) and node else None
+
+    def board_item_status_set(
+        self, *, project_id: str, item_id: str, field_id: str, option_id: str
+    ) -> dict[str, Any]:
+        """Move an item to the column `option_id` (GraphQL `updateProjectV2ItemFieldValue`).
+
+        A write: call it only through the gateway, which records it and honours dry-run.
+        """
+        return self.graphql(
+            BOARD_ITEM_STATUS_MUTATION,
+            board_item_status_variables(
+                project_id=project_id, item_id=item_id, field_id=field_id, option_id=option_id
+            ),
+            mutation=True,
+        )

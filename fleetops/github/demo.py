@@ -43,6 +43,7 @@ from typing import Any
 from django.conf import settings
 
 from fleetops.core.demo import DemoContext
+from fleetops.github.boards.demo import seed as boards_demo_seed
 from fleetops.github.models import (
     ExternalRelease,
     FileContent,
@@ -1549,6 +1550,7 @@ def seed(ctx: DemoContext) -> None:
         },
     )
     _summarise(ctx, repository)
+    boards_demo_seed(ctx)  # the boards' cards are the issues just written
 
 
 def _summarise(ctx: DemoContext, repository: Repository) -> None:

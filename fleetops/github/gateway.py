@@ -21,9 +21,17 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from fleetops.github.client import GitHubClient, GitHubError
+from fleetops.github.boards.models import BoardColumn, BoardItem
+from fleetops.github.client import (
+    BOARD_ITEM_STATUS_MUTATION,
+    GitHubClient,
+    GitHubError,
+    board_item_status_variables,
+)
 from fleetops.github.models import GitHubWrite
 from fleetops.github.upsert import issues_upsert, repository_get
+
+GRAPHQL = "GRAPHQL"  # a GraphQL mutation: `payload` is {"query", "variables"}
 
 
 def github_write(
@@ -69,12 +77,17 @@ def github_write(
     own_client = client is None
     client = client or GitHubClient()
     try:
-        _, _, data = client.request(method, path, body=payload)
+        if method == GRAPHQL:
+            data = client.graphql(payload["query"], payload["variables"], mutation=True)
+        else:
+            _, _, data = client.request(method, path, body=payload)
     except GitHubError as exc:
         write.status, write.error = GitHubWrite.Status.FAILED, str(exc)[:2000]
     else:
         write.status, write.error = GitHubWrite.Status.DONE, ""
         write.response = _summary(data)
+        if action == "board.move":
+            _board_item_moved(payload["variables"])
         if (
             action in ("issue.create", "issue.update")
             and isinstance(data, dict)
@@ -226,3 +239,39 @@ def branch_create(
         actor=actor,
         dedupe_key=dedupe_key,
     )
+
+
+def board_item_move(
+    *,
+    item: BoardItem,
+    column: BoardColumn,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+) -> GitHubWrite:
+    """Move a board item to `column` (GraphQL `updateProjectV2ItemFieldValue`)."""
+    board = item.board
+    variables = board_item_status_variables(
+        project_id=board.node_id,
+        item_id=item.node_id,
+        field_id=board.status_field_id,
+        option_id=column.option_id,
+    )
+    return github_write(
+        action="board.move",
+        method=GRAPHQL,
+        path="/graphql",
+        payload={"query": BOARD_ITEM_STATUS_MUTATION, "variables": variables},
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _board_item_moved(variables: dict[str, str]) -> None:
+    """The mirror shows a move at once, not after the next board sync."""
+    column = BoardColumn.objects.filter(
+        board__node_id=variables["project"], option_id=variables["option"]
+    ).first()
+    if column is not None:
+        BoardItem.objects.filter(node_id=variables["item"]).update(status=column)

@@ -303,6 +303,7 @@ class SyncRun(models.Model):
     class Kind(models.TextChoices):
         INCREMENTAL = "incremental"
         FULL = "full"
+        BOARDS = "boards"  # the Projects (v2) boards, read with GraphQL
 
     class Outcome(models.TextChoices):
         RUNNING = "running"
@@ -431,3 +432,7 @@ class BranchHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.sha[:7]}"
+
+
+# The boards live in their own module; importing them here registers them with the app.
+from fleetops.github.boards.models import Board, BoardColumn, BoardItem  # noqa: E402, F401

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from kombu.exceptions import OperationalError as BrokerError
 
+from fleetops.github.boards.selectors import board_summaries
 from fleetops.github.selectors import mirror_counts, sync_run_latest, sync_run_recent
 from fleetops.github.tasks import repository_sync_task
 
@@ -25,6 +26,7 @@ def sync_index(request: HttpRequest) -> HttpResponse:
             "runs": sync_run_recent(),
             "counts": [(name.replace("_", " "), n) for name, n in mirror_counts().items()],
             "latest": sync_run_latest(),
+            "boards": board_summaries(),
         },
     )
 

@@ -190,7 +190,9 @@ def repository_sync(
             error="another sync of this repository is running",
         )
     # A run left "running" by a killed worker: the lock expired, so it is dead.
-    SyncRun.objects.filter(repository=repository, outcome=SyncRun.Outcome.RUNNING).update(
+    SyncRun.objects.filter(repository=repository, outcome=SyncRun.Outcome.RUNNING).exclude(
+        kind=SyncRun.Kind.BOARDS  # boards runs hold no repository lock: not this run's to end
+    ).update(
         outcome=SyncRun.Outcome.ABANDONED,
         finished_at=now,
         error="its worker stopped before finishing; the next run resumed from the cursor",

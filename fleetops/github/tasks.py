@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from fleetops.github.boards.rules import BoardAnswerError
+from fleetops.github.boards.services import boards_sync
 from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
 from fleetops.github.sync import SyncLocked, repository_sync, tag_dates_backfill
 from fleetops.github.upsert import MalformedPayload
@@ -84,3 +86,21 @@ def webhook_deliveries_sweep_task() -> str:
     for delivery_id in pending:
         webhook_delivery_process_task.delay(delivery_id)
     return f"{len(pending)} webhook deliveries queued again"
+
+
+@shared_task(bind=True, max_retries=6, acks_late=True)
+def boards_sync_task(self, trigger: str = "schedule") -> str:
+    """Sync the configured Projects boards. Safe to run twice; skips while one is running."""
+    try:
+        run = boards_sync(trigger=trigger)
+    except GitHubRateLimited as exc:
+        raise self.retry(
+            exc=exc, countdown=min(exc.retry_after or 60, MAX_RATE_LIMIT_WAIT)
+        ) from exc
+    except (GitHubTransientError, *DATABASE_ERRORS) as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+    except (GitHubPermanentError, BoardAnswerError) as exc:
+        return f"boards sync failed: {exc}"
+    if run is None:
+        return "boards sync: no boards configured"
+    return f"boards sync {run.outcome}: {run.requests} requests, {run.rows} rows changed"

@@ -24,6 +24,8 @@ Decisions:
   the sync's tag-date step to ask GitHub for commit "". So the worker reads the tag's
   commit (`GET /repos/{repo}/commits/tags/{name}`, one request) and writes its sha and date
   with `tags_upsert` and `tag_date_set`. Branch creations are ignored.
+- Boards. `projects_v2_item` is organisation-level: it is handled for the configured
+  organisation's mirrored boards only (see `fleetops/github/boards/webhooks.py`).
 - Repositories. Everything is mirrored for `GITHUB_REPOSITORY`; `release` also for the
   watched repositories (`WATCHED_REPOSITORIES` of the sync). A delivery about any other
   repository, or an event we do not handle, is stored as processed with an "ignored: ..."
@@ -54,6 +56,8 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from fleetops.github.boards.webhooks import EVENT as BOARD_EVENT
+from fleetops.github.boards.webhooks import projects_v2_item_apply, projects_v2_item_ignored
 from fleetops.github.client import GitHubClient, GitHubNotFound, GitHubPermanentError
 from fleetops.github.models import Issue, IssueComment, Milestone, Repository, WebhookDelivery
 from fleetops.github.sync import WATCHED_REPOSITORIES
@@ -241,6 +245,8 @@ def _mirrored_name(event: str, name: str) -> str | None:
 
 def _ignored_reason(event: str, payload: dict[str, Any]) -> str:
     """Why a delivery needs no processing ("" when it does)."""
+    if event == BOARD_EVENT:  # organisation-level: no repository in the payload
+        return projects_v2_item_ignored(payload)
     if event not in HANDLERS:
         return "ignored: unknown event"
     name = _repository_name(payload)
@@ -322,12 +328,13 @@ def _delivery_apply(delivery: WebhookDelivery, github: _LazyGitHub) -> str:
     ignored = _ignored_reason(delivery.event, payload)
     if ignored:
         return ignored
-    name = _mirrored_name(delivery.event, _repository_name(payload) or "")
-    repository = repository_get(name or settings.GITHUB_REPOSITORY)
-    handler = HANDLERS[delivery.event]
     try:
         with transaction.atomic():
-            return handler(repository, payload, delivery.action, github)
+            if delivery.event == BOARD_EVENT:
+                return projects_v2_item_apply(payload, delivery.action, github)
+            name = _mirrored_name(delivery.event, _repository_name(payload) or "")
+            repository = repository_get(name or settings.GITHUB_REPOSITORY)
+            return HANDLERS[delivery.event](repository, payload, delivery.action, github)
     except MalformedPayload as exc:
         return f"malformed: {exc}"
     except GitHubPermanentError as exc:

@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from fleetops.org.models import Holiday, Person, ProductGroup, Sprint
+from fleetops.org.models import Holiday, Organization, Person, ProductGroup, Sprint
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "github_login", "github_id", "user", "time_zone", "active"]
+    list_display = ["name", "github_login", "github_id", "user", "email", "time_zone", "active"]
     list_filter = ["active", "product_groups", "time_zone"]
     search_fields = ["name", "github_login", "=github_id", "user__username", "user__email"]
     autocomplete_fields = ["user"]
@@ -25,7 +25,10 @@ class ProductGroupAdmin(admin.ModelAdmin):
         "qa_lead",
         "member_count",
         "sprint_capacity",
+        "board_number",
+        "active",
     ]
+    list_filter = ["active"]
     search_fields = ["name", "slug", "github_label"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["engineering_manager", "qa_lead"]
@@ -53,3 +56,14 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    """The one organisation record (`manage.py org_load` writes it; edits are fine here)."""
+
+    list_display = ["github_login", "drafting_board", "release_dri"]
+    autocomplete_fields = ["release_dri"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not Organization.objects.exists()

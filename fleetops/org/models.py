@@ -76,6 +76,7 @@ class Person(models.Model):
         max_length=64, default="America/Los_Angeles", validators=[validate_time_zone]
     )
     active = models.BooleanField(default=True, help_text="Inactive people leave rotations.")
+    email = models.EmailField(blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -92,6 +93,11 @@ class Person(models.Model):
     @property
     def github_url(self) -> str:
         return f"https://github.com/{self.github_login}"
+
+
+class ProductGroupQuerySet(models.QuerySet["ProductGroup"]):
+    def active(self) -> ProductGroupQuerySet:
+        return self.filter(active=True)
 
 
 class ProductGroup(models.Model):
@@ -112,12 +118,47 @@ class ProductGroup(models.Model):
     sprint_capacity = models.PositiveIntegerField(
         default=0, help_text="Nominal story points per sprint, before on-call and time off."
     )
+    board_number = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Number of the group's GitHub Projects board in the organisation.",
+    )
+    active = models.BooleanField(default=True, help_text="Groups left out of the org file.")
+
+    objects = ProductGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Organization(models.Model):
+    """The one organisation fleetops serves: its GitHub login, drafting board, release DRI."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    github_login = models.CharField(
+        max_length=39,
+        validators=[validate_github_login],
+        help_text="The GitHub organisation that owns the boards, e.g. fleetdm.",
+    )
+    drafting_board = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Project number of Product's drafting board."
+    )
+    release_dri = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="organization_one")]
+
+    def __str__(self) -> str:
+        return self.github_login
+
+    @classmethod
+    def current(cls) -> Organization | None:
+        return cls.objects.select_related("release_dri").filter(pk=1).first()
 
 
 class SprintQuerySet(models.QuerySet["Sprint"]):

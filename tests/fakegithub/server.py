@@ -32,6 +32,8 @@ from urllib.parse import parse_qsl, urlencode
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from .boards import FakeBoard, FakeBoards, FakeItem
+from .graphql import GraphQLFake
 from .model import (
     Comment,
     Commit,
@@ -194,6 +196,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     (m, re.compile(p + r"/?\Z"), h)
     for m, p, h in [
         ("GET", r"/rate_limit", "get_rate_limit"),
+        ("POST", r"/graphql", "graphql"),
         ("GET", r"/user", "get_viewer"),
         ("GET", r"/users/(?P<login>[^/]+)", "get_user"),
         ("GET", r"/user/memberships/orgs/(?P<org>[^/]+)", "get_membership"),
@@ -253,6 +256,8 @@ class FakeGitHub:
         self.latency = latency
         self.on_request: Callable[[RequestInfo], Any] | None = None
         self.repos: dict[str, Repo] = {}
+        self.boards = FakeBoards()
+        self._graphql = GraphQLFake(self)
         self.users: dict[str, User] = {}
         # organisation -> logins of its active members (for /user/memberships/orgs/{org})
         self.org_members: dict[str, set[str]] = {}
@@ -1349,6 +1354,63 @@ class FakeGitHub:
             ) from exc
 
     # -- handlers: meta -------------------------------------------------------------------
+
+    def _h_graphql(self, ctx: _Ctx) -> _Reply:
+        """GitHub answers GraphQL errors with 200; only a missing token is a 401."""
+        if not ctx.request.headers.get("Authorization"):
+            raise GitHubError(401, "This endpoint requires you to be authenticated.")
+        return _Reply(200, self._graphql.answer(ctx.json()))
+
+    # -- boards (Projects v2) -------------------------------------------------------------
+
+    def add_board(
+        self, org: str, number: int, *, title: str = "", columns: list[str] | None = None
+    ) -> FakeBoard:
+        """An organisation's ProjectV2 with a Status field of `columns` (GitHub's order)."""
+        with self._lock:
+            return self.boards.add_board(org, number, title=title, columns=columns)
+
+    def add_board_item(
+        self,
+        org: str,
+        number: int,
+        *,
+        status: str | None,
+        repository: str = "",
+        issue: int | None = None,
+        title: str = "",
+        pull_request: bool = False,
+        archived: bool = False,
+    ) -> FakeItem:
+        """An issue/PR (`repository`, `issue`) or, without `issue`, a draft on a board."""
+        with self._lock:
+            board = self.boards.board(org, number)
+            if board is None:
+                raise KeyError(f"no board {org}/{number}: add_board first")
+            return self.boards.add_item(
+                board,
+                status=status,
+                now=self.now(),
+                repository=repository,
+                number=issue,
+                title=title,
+                pull_request=pull_request,
+                archived=archived,
+            )
+
+    def remove_board_item(self, item_id: str) -> None:
+        with self._lock:
+            self.boards.remove_item(item_id)
+
+    def move_board_item(self, item_id: str, status: str | None) -> None:
+        """Put an item in another column (as a person dragging its card would)."""
+        with self._lock:
+            found = self.boards.find_item(item_id)
+            if found is None:
+                raise KeyError(item_id)
+            board, item = found
+            item.status = board.option_named(status) if status else None
+            item.updated_at = self.now()
 
     def _h_get_rate_limit(self, ctx: _Ctx) -> _Reply:
         core = {

@@ -4,8 +4,11 @@ import pytest
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from fleetops.github.boards.models import Board, BoardColumn, BoardItem
 from fleetops.github.models import Repository, SyncRun
 from fleetops.github.tasks import repository_sync_task
+from fleetops.org.models import Organization
+from tests.factories import ProductGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +79,42 @@ def test_sync_status_partial_stops_polling_when_done(auth_client, hx):
     html = auth_client.get("/github/sync/status/", headers=hx).content.decode()
     assert "every 2s" not in html
     assert "<html" not in html  # a partial, not the page
+
+
+def test_sync_page_shows_each_board_with_its_columns(auth_client):
+    Organization.objects.create(pk=1, github_login="fleetdm", drafting_board=67)
+    ProductGroupFactory(slug="mdm", board_number=58)
+    board = Board.objects.create(
+        organization="fleetdm",
+        number=58,
+        node_id="PVT_1",
+        title="MDM sprint",
+        synced_at=timezone.now(),
+    )
+    ready = BoardColumn.objects.create(
+        board=board, option_id="a1", name="✅ Ready for release", column="Ready for release"
+    )
+    BoardColumn.objects.create(board=board, option_id="a2", name="Closed", column="Closed")
+    for n in range(3):
+        BoardItem.objects.create(
+            board=board,
+            node_id=f"PVTI_{n}",
+            content_type="issue",
+            repository="fleetdm/fleet",
+            number=n + 1,
+            status=ready,
+        )
+    BoardItem.objects.create(
+        board=board,
+        node_id="PVTI_x",
+        content_type="issue",
+        repository="fleetdm/confidential",
+        number=9,
+        status=ready,
+    )
+    html = auth_client.get("/github/").content.decode()
+    assert "MDM sprint" in html
+    assert "Ready for release <strong>4</strong>" in html
+    assert "Closed <strong>0</strong>" in html
+    assert "group mdm" in html
+    assert 'href="https://github.com/orgs/fleetdm/projects/58"' in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 
+from fleetops.org.models import Organization
 from tests.factories import HolidayFactory, PersonFactory, ProductGroupFactory, SprintFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,12 @@ def test_admin_person_add_validates_login_and_zone(admin_client):
     html = response.content.decode()
     assert "is not a GitHub login" in html
     assert "is not an IANA time zone" in html
+
+
+def test_admin_adds_the_one_organisation_record(admin_client):
+    response = admin_client.post(
+        "/admin/org/organization/add/", {"github_login": "fleetdm", "drafting_board": "67"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Organization.current().github_login == "fleetdm"
+    assert admin_client.get("/admin/org/organization/add/").status_code == 403  # only one

@@ -7,7 +7,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Sum
 
-from fleetops.github.client import GitHubClient, GitHubRateLimited, GitHubTransientError
+from fleetops.github.boards.rules import BoardAnswerError
+from fleetops.github.boards.services import boards_sync
+from fleetops.github.client import (
+    GitHubClient,
+    GitHubError,
+    GitHubRateLimited,
+    GitHubTransientError,
+)
 from fleetops.github.models import SyncRun
 from fleetops.github.selectors import mirror_counts
 from fleetops.github.sync import repository_sync
@@ -73,9 +80,13 @@ class Command(BaseCommand):
             finally:
                 requests += client.requests
                 client.close()
-        changed = SyncRun.objects.filter(pk__gt=before, trigger="command").aggregate(
-            created=Sum("created", default=0), updated=Sum("updated", default=0)
-        )
+        boards = None
+        if error is None:  # then the boards, whose items link to the issues just synced
+            boards, board_requests, error = _boards(say)
+            requests += board_requests
+        changed = SyncRun.objects.filter(
+            pk__gt=before, trigger="command", kind__in=[SyncRun.Kind.INCREMENTAL, SyncRun.Kind.FULL]
+        ).aggregate(created=Sum("created", default=0), updated=Sum("updated", default=0))
         result = {
             "requests": requests,
             "created": changed["created"],
@@ -83,6 +94,7 @@ class Command(BaseCommand):
             "outcome": "error" if error else "ok",
             "error": error,
             "mirror": mirror_counts(),
+            "boards": boards,
         }
         if json:
             self.stdout.write(_dumps(result))
@@ -92,7 +104,7 @@ class Command(BaseCommand):
             raise CommandError(f"sync of {settings.GITHUB_REPOSITORY} failed: {error}")
 
     def _print(self, result: dict) -> None:
-        mirror = result["mirror"]
+        mirror, boards = result["mirror"], result["boards"]
         self.stdout.write(
             f"Synced {settings.GITHUB_REPOSITORY} from {settings.GITHUB_API_URL}: "
             f"{result['requests']} requests, "
@@ -102,6 +114,27 @@ class Command(BaseCommand):
             "Mirror: "
             + ", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in mirror.items())
         )
+        if boards:
+            self.stdout.write(
+                f"Boards: {boards['requests']} GraphQL requests, {boards['rows']} rows changed."
+            )
+
+
+def _boards(say) -> tuple[dict | None, int, str | None]:
+    """Sync the configured boards; (summary or None if none configured, requests, error)."""
+    client = GitHubClient()
+    try:
+        run = boards_sync(trigger="command", client=client)
+    except (GitHubError, BoardAnswerError) as exc:
+        return None, client.requests, f"boards: {exc}"
+    finally:
+        client.close()
+    if run is None:
+        return None, 0, None
+    summary = {"requests": run.requests, "rows": run.rows, "outcome": run.outcome}
+    say(f"Boards: {run.requests} requests, {run.rows} rows changed ({run.outcome}).")
+    skipped = run.outcome == SyncRun.Outcome.SKIPPED
+    return summary, client.requests, (run.error if skipped else None)
 
 
 def _dumps(data: object) -> str:

@@ -1,0 +1,1 @@
+"""The organisation as a YAML file: `manage.py org_load`."""
