@@ -130,11 +130,10 @@ def _issues_by_ritual(
         by_ritual[(issue.file, issue.task)].append(issue)
     product = settings.GITHUB_REPOSITORY
     numbers = {i.number for issues in by_ritual.values() for i in issues if i.repo == product}
+    mirrored = Issue.objects.filter(repository__full_name=product, number__in=numbers)
     states = {
-        (product, number): state == Issue.State.OPEN
-        for number, state in Issue.objects.filter(
-            repository__full_name=product, number__in=numbers
-        ).values_list("number", "state")
+        (product, number): state == Issue.State.OPEN and gone_at is None
+        for number, state, gone_at in mirrored.values_list("number", "state", "gone_at")
     }
     return by_ritual, states
 
