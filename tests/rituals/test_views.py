@@ -6,6 +6,8 @@ import datetime as dt
 
 import icalendar
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fleetops.github.models import Issue
 from oncall.services import oncall_profile_for
@@ -210,3 +212,12 @@ def test_feed_with_no_file_fetched_is_an_empty_calendar(client, github, person):
     assert response.status_code == 200
     assert _events(response.content) == []
     assert not RitualFile.objects.exists()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(dri=st.text(max_size=80), file=st.text(max_size=80))
+def test_page_any_filter_values_answer_200(auth_client, fetched, dri, file):
+    response = auth_client.get("/rituals/", {"dri": dri, "file": file})
+    assert response.status_code == 200
