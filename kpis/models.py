@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from fleetops.core.bounds import EARLIEST_MOMENT, LATEST_MOMENT
+
 
 class KpiSnapshotQuerySet(models.QuerySet["KpiSnapshot"]):
     def chronological(self) -> KpiSnapshotQuerySet:
@@ -16,6 +18,10 @@ class KpiSnapshotQuerySet(models.QuerySet["KpiSnapshot"]):
 
     def latest_first(self) -> KpiSnapshotQuerySet:
         return self.order_by("-starts_at")
+
+    def in_bounds(self) -> KpiSnapshotQuerySet:
+        """Weeks inside the supported years (a stray old row must not break the charts)."""
+        return self.filter(starts_at__gte=EARLIEST_MOMENT, ends_at__lte=LATEST_MOMENT)
 
 
 class KpiSnapshot(models.Model):

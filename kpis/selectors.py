@@ -44,7 +44,9 @@ def kpi_bug_goal_exceeded() -> bool | None:
 
 def kpi_snapshots(*, weeks: int | None = None) -> list[KpiSnapshot]:
     """The newest `weeks` recorded weeks (all when None), oldest first: one query."""
-    snapshots: QuerySet[KpiSnapshot] = KpiSnapshot.objects.latest_first().select_related("sync_run")
+    snapshots: QuerySet[KpiSnapshot] = (
+        KpiSnapshot.objects.in_bounds().latest_first().select_related("sync_run")
+    )
     if weeks is not None:
         snapshots = snapshots[:weeks]
     return list(reversed(snapshots))

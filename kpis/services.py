@@ -45,7 +45,9 @@ from kpis.definitions import (
     WORKFLOW_LABELS,
 )
 from kpis.models import KpiSnapshot, KpiSnapshotRevision
-from kpis.weeks import IsoWeek, zone_name
+from kpis.weeks import InvalidWeek, IsoWeek, zone_name
+
+MAX_BACKFILL_WEEKS = 520
 
 IssueLabel = Issue.labels.through
 SECONDS_PER_DAY = Decimal(86_400)
@@ -376,7 +378,14 @@ def kpi_week_record(
 def kpi_weeks_backfill(
     *, weeks: int, force: bool = False, now: dt.datetime | None = None
 ) -> list[KpiRecorded]:
-    """Record the `weeks` complete weeks before now, oldest first (recorded ones stay)."""
+    """Record the `weeks` complete weeks before now, oldest first (recorded ones stay).
+
+    At most `MAX_BACKFILL_WEEKS` (ten years): older weeks have no mirror to count from.
+    """
+    if not 1 <= weeks <= MAX_BACKFILL_WEEKS:
+        raise InvalidWeek(
+            f"Backfill at least 1 and at most {MAX_BACKFILL_WEEKS} weeks (ten years)."
+        )
     now = now or timezone.now()
     newest = IsoWeek.last_complete(now)
     targets = [newest.previous(back) for back in reversed(range(weeks))]

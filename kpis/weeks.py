@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
+from fleetops.core.bounds import EARLIEST, LATEST, RANGE_TEXT
 from fleetops.org.models import process_time_zone
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -32,6 +33,8 @@ class IsoWeek:
         if not match:
             raise InvalidWeek(f"{name!r} is not an ISO week: write it like 2026-W46.")
         week = cls(int(match[1]), int(match[2]))
+        if not EARLIEST.year <= week.year < LATEST.year:
+            raise InvalidWeek(f"{name} is out of range: pick a week between {RANGE_TEXT}.")
         try:
             week.monday  # noqa: B018 - validates W53 and W00
         except ValueError as exc:

@@ -3,9 +3,11 @@ the rules are checked, so the admin shows them read-only."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from fleetops.core.bounds import RANGE_TEXT
 from oncall.models import (
     OncallHandoff,
     OncallProfile,
@@ -40,6 +42,34 @@ class RotationAdmin(admin.ModelAdmin):
     inlines = [RotationMemberInline]
 
 
+class OutOfBoundsFilter(admin.SimpleListFilter):
+    """Rows outside the supported years: every page skips them; staff delete or fix them."""
+
+    title = "dates"
+    parameter_name = "dates"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("out", f"Outside {RANGE_TEXT} (skipped by the pages)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.out_of_bounds() if self.value() == "out" else queryset
+
+
+class BoundedRowsAdmin(admin.ModelAdmin):
+    """Says on the list when some rows are outside the supported years, with a link."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        odd = self.model.objects.out_of_bounds().count()
+        if odd and request.GET.get("dates") != "out":
+            self.message_user(
+                request,
+                f"{odd} {self.model._meta.verbose_name_plural} outside {RANGE_TEXT} are "
+                "skipped by every page: filter on dates to find and delete them.",
+                level=messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -49,7 +79,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Override)
-class OverrideAdmin(ReadOnlyAdmin):
+class OverrideAdmin(BoundedRowsAdmin, ReadOnlyAdmin):
     list_display = [
         "person",
         "rotation",
@@ -60,7 +90,7 @@ class OverrideAdmin(ReadOnlyAdmin):
         "created_at",
         "cancelled_at",
     ]
-    list_filter = ["rotation"]
+    list_filter = ["rotation", OutOfBoundsFilter]
     list_select_related = ["person", "rotation", "swap", "created_by"]
 
 
@@ -71,9 +101,9 @@ class SwapAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(ReadOnlyAdmin):
+class TimeOffAdmin(BoundedRowsAdmin, ReadOnlyAdmin):
     list_display = ["person", "starts_on", "ends_on", "note", "source", "created_by"]
-    list_filter = ["source"]
+    list_filter = ["source", OutOfBoundsFilter]
     search_fields = ["person__name", "note"]
     list_select_related = ["person", "created_by"]
 

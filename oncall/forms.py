@@ -6,10 +6,13 @@ import datetime as dt
 
 from django import forms
 
+from fleetops.core.bounds import BoundedDateField, BoundedDateTimeField
 from fleetops.org.models import Person
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_FAIRNESS_DAYS = 366
+MAX_OVERRIDE_DAYS = 366  # an override covers a stretch, not the rest of the rotation's life
+MAX_TIME_OFF_DAYS = 183  # a long leave fits; a typo of a year does not
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -35,8 +38,8 @@ class OverrideForm(forms.Form):
 
     rotation = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
     person = forms.TypedChoiceField(coerce=int, label="Who covers")
-    starts_at = forms.DateTimeField(label="From", widget=DateTimeLocalInput)
-    ends_at = forms.DateTimeField(label="Until", widget=DateTimeLocalInput)
+    starts_at = BoundedDateTimeField(label="From", widget=DateTimeLocalInput)
+    ends_at = BoundedDateTimeField(label="Until", widget=DateTimeLocalInput)
     note = forms.CharField(label="Note", max_length=200, required=False)
 
     def __init__(
@@ -53,6 +56,8 @@ class OverrideForm(forms.Form):
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", "The override ends before it starts: pick a later time.")
+        elif starts_at and ends_at and (ends_at - starts_at).days > MAX_OVERRIDE_DAYS:
+            self.add_error("ends_at", "An override covers at most a year: pick an earlier end.")
         return data
 
 
@@ -88,8 +93,8 @@ class SwapForm(forms.Form):
 
 class TimeOffForm(forms.Form):
     person = forms.TypedChoiceField(coerce=int, label="Who")
-    starts_on = forms.DateField(label="First day", widget=DateInput)
-    ends_on = forms.DateField(label="Last day", widget=DateInput)
+    starts_on = BoundedDateField(label="First day", widget=DateInput)
+    ends_on = BoundedDateField(label="Last day", widget=DateInput)
     note = forms.CharField(label="Note", max_length=200, required=False)
 
     def __init__(self, *args, people: list[Person], **kwargs) -> None:
@@ -101,6 +106,10 @@ class TimeOffForm(forms.Form):
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", "The last day is before the first day.")
+        elif starts_on and ends_on and (ends_on - starts_on).days >= MAX_TIME_OFF_DAYS:
+            self.add_error(
+                "ends_on", f"Time off is entered {MAX_TIME_OFF_DAYS} days at most at a time."
+            )
         return data
 
 
@@ -124,8 +133,8 @@ class CalendarForm(forms.Form):
 class FairnessForm(forms.Form):
     """The period on-call hours are added up over (at most a year)."""
 
-    start = forms.DateField(label="From", widget=DateInput, required=False)
-    end = forms.DateField(label="To", widget=DateInput, required=False)
+    start = BoundedDateField(label="From", widget=DateInput, required=False)
+    end = BoundedDateField(label="To", widget=DateInput, required=False)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from fleetops.core.bounds import EARLIEST, EARLIEST_MOMENT, LATEST, LATEST_MOMENT
 from fleetops.org.models import Person, validate_time_zone
 
 WEEKDAYS = [
@@ -135,6 +136,13 @@ class OverrideQuerySet(models.QuerySet["Override"]):
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> OverrideQuerySet:
         return self.filter(starts_at__lt=end, ends_at__gt=start)
 
+    def in_bounds(self) -> OverrideQuerySet:
+        """Rows inside the supported years; others are skipped by every page (see bounds)."""
+        return self.filter(starts_at__gte=EARLIEST_MOMENT, ends_at__lte=LATEST_MOMENT)
+
+    def out_of_bounds(self) -> OverrideQuerySet:
+        return self.exclude(starts_at__gte=EARLIEST_MOMENT, ends_at__lte=LATEST_MOMENT)
+
 
 class Override(models.Model):
     """Someone is on call for a range instead of whom the rotation names."""
@@ -176,6 +184,13 @@ class Override(models.Model):
 class TimeOffQuerySet(models.QuerySet["TimeOff"]):
     def overlapping(self, first: dt.date, last: dt.date) -> TimeOffQuerySet:
         return self.filter(starts_on__lte=last, ends_on__gte=first)
+
+    def in_bounds(self) -> TimeOffQuerySet:
+        """Rows inside the supported years; others are skipped by every page (see bounds)."""
+        return self.filter(starts_on__gte=EARLIEST, ends_on__lte=LATEST)
+
+    def out_of_bounds(self) -> TimeOffQuerySet:
+        return self.exclude(starts_on__gte=EARLIEST, ends_on__lte=LATEST)
 
 
 class TimeOff(models.Model):

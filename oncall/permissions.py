@@ -11,20 +11,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from fleetops.org.models import Person, ProductGroup
+from fleetops.org.roles import is_engineering_manager, person_of
 
-
-def person_of(user: AbstractBaseUser | AnonymousUser | None) -> Person | None:
-    """The Person behind a signed-in user, if any."""
-    if user is None or not user.is_authenticated:
-        return None
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        return None
-
-
-def is_engineering_manager(person: Person | None) -> bool:
-    return person is not None and ProductGroup.objects.filter(engineering_manager=person).exists()
+__all__ = ["can_manage_rotation", "can_manage_time_off", "person_of", "time_off_people"]
 
 
 def can_manage_rotation(user: AbstractBaseUser | AnonymousUser | None) -> bool:

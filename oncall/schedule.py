@@ -24,6 +24,8 @@ import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from fleetops.core.bounds import clamp_date
+
 GAP_BEFORE_START = "the rotation has not started"
 GAP_NO_MEMBERS = "the rotation has no active members"
 GAP_TIME_OFF = "time off"
@@ -123,13 +125,17 @@ class Segment:
 def time_off_intervals(
     days: Iterable[tuple[dt.date, dt.date]], *, zone: zoneinfo.ZoneInfo
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Whole days away (inclusive date ranges) as UTC intervals, merged and sorted."""
+    """Whole days away (inclusive date ranges) as UTC intervals, merged and sorted.
+
+    Dates outside the supported years are clamped into them first, so a stored range that
+    ends on 9999-12-31 still gives an interval (to the end of 2100), not an overflow.
+    """
     intervals = sorted(
         (
-            dt.datetime.combine(first, dt.time(0), tzinfo=zone).astimezone(dt.UTC),
-            dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=zone).astimezone(
-                dt.UTC
-            ),
+            dt.datetime.combine(clamp_date(first), dt.time(0), tzinfo=zone).astimezone(dt.UTC),
+            dt.datetime.combine(
+                clamp_date(last) + dt.timedelta(days=1), dt.time(0), tzinfo=zone
+            ).astimezone(dt.UTC),
         )
         for first, last in days
     )

@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from fleetops.core.bounds import parse_int
 from fleetops.github.models import (
     MEMBER_ASSOCIATIONS,
     GitHubWrite,
@@ -217,6 +218,7 @@ def schedule_load(
     )
     overrides = (
         Override.objects.live()
+        .in_bounds()
         .filter(rotation__active=True, starts_at__lt=end, ends_at__gt=start)
         .annotate(
             kind=Value("override", output_field=CharField()),
@@ -227,13 +229,17 @@ def schedule_load(
             origin=Value("", output_field=CharField()),
         )
     )
-    time_off = TimeOff.objects.overlapping(first_day, last_day).annotate(
-        kind=Value("time_off", output_field=CharField()),
-        rotation_ref=Value(None, output_field=BigIntegerField()),
-        range_start=Cast("starts_on", DateTimeField()),
-        range_end=Cast("ends_on", DateTimeField()),
-        swap_ref=Value(None, output_field=BigIntegerField()),
-        origin=F("source"),
+    time_off = (
+        TimeOff.objects.overlapping(first_day, last_day)
+        .in_bounds()
+        .annotate(
+            kind=Value("time_off", output_field=CharField()),
+            rotation_ref=Value(None, output_field=BigIntegerField()),
+            range_start=Cast("starts_on", DateTimeField()),
+            range_end=Cast("ends_on", DateTimeField()),
+            swap_ref=Value(None, output_field=BigIntegerField()),
+            origin=F("source"),
+        )
     )
     extra = ("kind", "rotation_ref", "range_start", "range_end", "swap_ref", "origin")
     union = (
@@ -1217,6 +1223,7 @@ def time_off_upcoming(*, today: dt.date, days: int = 120) -> list[TimeOff]:
     """Time off from today on (and what is under way), soonest first, one query."""
     return list(
         TimeOff.objects.overlapping(today, today + dt.timedelta(days=days))
+        .in_bounds()
         .select_related("person", "created_by")
         .order_by("starts_on", "person__name", "pk")
     )
@@ -1231,12 +1238,12 @@ def calendar_imports() -> list[OncallProfile]:
 
 def feed_profile(*, token: str) -> OncallProfile | None:
     """The profile a feed token belongs to: `<id>.<secret>`, compared in constant time."""
-    profile_id, _, secret = token.partition(".")
-    if not profile_id.isdigit() or not secret:
+    raw_id, _, secret = token.partition(".")
+    profile_id = parse_int(raw_id, low=1)
+    # compare_digest takes ASCII text only: anything else cannot be a secret we made.
+    if profile_id is None or not secret or not secret.isascii():
         return None
-    profile = (
-        OncallProfile.objects.select_related("person__user").filter(pk=int(profile_id)).first()
-    )
+    profile = OncallProfile.objects.select_related("person__user").filter(pk=profile_id).first()
     if profile is None or not hmac.compare_digest(profile.feed_secret, secret):
         return None
     user = profile.person.user

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fleetops.core.bounds import RANGE_TEXT, date_in_range, moment_in_range
 from fleetops.github.gateway import issue_comment_create, issue_update
 from fleetops.github.models import GitHubWrite
 from fleetops.org.models import Person, process_time_zone, process_today
@@ -51,6 +52,7 @@ logger = logging.getLogger(__name__)
 IMPORT_DAYS_BACK = 31
 IMPORT_DAYS_AHEAD = 366
 SLACK_TIMEOUT = (3.05, 5)
+CANCEL_CHECK_SPAN = dt.timedelta(days=400)  # the longest override the form accepts, and some
 
 
 def _when(value: dt.datetime) -> str:
@@ -109,6 +111,8 @@ def override_create(
     only a range of their own shift.
     """
     now = now or timezone.now()
+    if not (moment_in_range(starts_at) and moment_in_range(ends_at)):
+        raise ValidationError(f"Pick times between {RANGE_TEXT}.")
     rotation = _locked_rotation(rotation_id)
     if ends_at <= starts_at:
         raise ValidationError(
@@ -173,7 +177,9 @@ def override_cancel(
         else [override]
     )
     start = max(min(o.starts_at for o in pair), now)
-    end = max(o.ends_at for o in pair)
+    # An override is at most a year (the form's rule); one stored longer, from before that
+    # rule, is checked over its first year only, so that it can still be cancelled.
+    end = min(max(o.ends_at for o in pair), start + CANCEL_CHECK_SPAN)
     data = schedule_load(start=start, end=end, rotation_id=override.rotation_id)
     cancelled = {o.pk for o in pair}
     data.overrides = [o for o in data.overrides if o.plan.id not in cancelled]
@@ -290,6 +296,8 @@ def time_off_create(
     note: str = "",
 ) -> TimeOff:
     """Enter days away (the person, their group's EM, or staff); overlaps are refused."""
+    if not (date_in_range(starts_on) and date_in_range(ends_on)):
+        raise ValidationError(f"Pick days between {RANGE_TEXT}.")
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None:
         raise ValidationError("That person does not exist.")

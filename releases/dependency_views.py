@@ -76,7 +76,7 @@ def _context(request: HttpRequest, release: Release | None, **extra: object) -> 
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     if _is_htmx(request):
         return HttpResponse(str(exc), status=403, content_type="text/plain; charset=utf-8")
-    return render(request, "releases/forbidden.html", {"message": str(exc)}, status=403)
+    return render(request, "core/forbidden.html", {"message": str(exc)}, status=403)
 
 
 @require_GET

@@ -174,7 +174,7 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     """403 with the reason: plain text for htmx (shown on the card), a page otherwise."""
     if _is_htmx(request):
         return HttpResponse(str(exc), status=403, content_type="text/plain; charset=utf-8")
-    return render(request, "releases/forbidden.html", {"message": str(exc)}, status=403)
+    return render(request, "core/forbidden.html", {"message": str(exc)}, status=403)
 
 
 @require_POST

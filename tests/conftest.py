@@ -7,6 +7,7 @@ from django.test import Client
 
 from tests.factories import PASSWORD, PersonFactory, UserFactory
 from tests.fakegithub.server import FakeGitHub
+from tests.oncall.conftest import team  # noqa: F401 - the on-call team, for the cross-app tests
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must be
 # allowed to run there for live_server tests.

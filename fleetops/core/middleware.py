@@ -5,11 +5,12 @@ from collections.abc import Callable
 
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.http import urlencode
+
+from fleetops.core.outage import OutageMiddleware
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -56,29 +57,5 @@ class ViewerTimezoneMiddleware:
             timezone.deactivate()
 
 
-class DatabaseUnavailableMiddleware:
-    """While the database is down (a restart, a failover), answer 503 with a clear page.
-
-    Connections are opened per request (CONN_HEALTH_CHECKS), so the first request after
-    the database is back succeeds: no manual step.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return self.get_response(request)
-        except (OperationalError, InterfaceError):
-            return self.unavailable(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError | InterfaceError):
-            return self.unavailable(request)
-        return None
-
-    @staticmethod
-    def unavailable(request: HttpRequest) -> HttpResponse:
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = "30"
-        return response
+class DatabaseUnavailableMiddleware(OutageMiddleware):
+    """The name settings have always used; see `fleetops.core.outage`."""

@@ -7,24 +7,52 @@
       if (!menu.contains(event.target)) menu.removeAttribute("open");
     });
   });
-  // A session that expired mid-page: htmx follows HX-Redirect itself; a 403 on a swap
-  // shows the server's message instead of failing silently.
+  // A session that expired mid-page: htmx follows HX-Redirect itself. Any other error
+  // answer of a swap shows the server's message where the action was, once (a retry
+  // replaces it, never piles up). An outage (503) shows one banner at the top of the page
+  // instead, which goes away by itself with the next answer that succeeds.
+  function outageBanner(text) {
+    var banner = document.getElementById("outage-banner");
+    if (!banner) {
+      banner = document.createElement("p");
+      banner.id = "outage-banner";
+      banner.className = "alert alert-error outage-banner";
+      banner.setAttribute("role", "alert");
+      var main = document.querySelector("main") || document.body;
+      main.prepend(banner);
+    }
+    banner.textContent = text;
+  }
   document.body.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
     var target = event.detail.target;
-    if (target && xhr && xhr.status >= 400) {
-      var note = document.createElement("p");
-      note.className = "alert alert-error";
+    if (!xhr || xhr.status < 400) return;
+    var plain = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
+    var text = plain && xhr.responseText ? xhr.responseText : null;
+    if (xhr.status === 503) {
+      outageBanner(text || "fleetops is briefly unavailable; nothing was changed. This clears by itself.");
+      return;
+    }
+    if (!target) return;
+    var note = target.querySelector(":scope > .htmx-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "alert alert-error htmx-error";
       note.setAttribute("role", "alert");
-      var plain = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
-      if (plain && xhr.responseText) {
-        note.textContent = xhr.responseText;
-      } else {
-        note.textContent = xhr.status === 403
-          ? "You are not allowed to do that. Nothing was changed."
-          : "Something went wrong (" + xhr.status + "). Nothing was changed; try again.";
-      }
       target.prepend(note);
+    }
+    note.textContent = text || (xhr.status === 403
+      ? "You are not allowed to do that. Nothing was changed."
+      : "Something went wrong (" + xhr.status + "). Nothing was changed; try again.");
+  });
+  document.body.addEventListener("htmx:sendError", function () {
+    outageBanner("fleetops could not be reached; nothing was changed. This clears by itself.");
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status > 0 && xhr.status < 400) {
+      var banner = document.getElementById("outage-banner");
+      if (banner) banner.remove();
     }
   });
 })();

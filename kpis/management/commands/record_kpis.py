@@ -45,14 +45,12 @@ class Command(BaseCommand):
         now = timezone.now()
         try:
             if backfill is not None:
-                if backfill < 1:
-                    raise CommandError("--backfill needs a number of weeks of at least 1.")
                 results = kpi_weeks_backfill(weeks=backfill, force=force, now=now)
             else:
                 target = IsoWeek.parse(week) if week else IsoWeek.last_complete(now)
                 results = [kpi_week_record(week=target, force=force, now=now)]
         except (InvalidWeek, WeekNotOver) as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(str(exc), returncode=2) from exc
         if json:
             self.stdout.write(_dumps([kpi_snapshot_entry(r.snapshot) for r in results]))
             return
