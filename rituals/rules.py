@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from fleetops.core.bounds import RANGE_TEXT, date_in_range
+
 DAY_STEPS = {"daily": 1, "weekly": 7, "biweekly": 14, "triweekly": 21}
 MONTH_STEPS = {"monthly": 1, "quarterly": 3, "annually": 12}
 DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -192,11 +194,7 @@ def _text(value: Any) -> str:
 
 
 def _started_on(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
+    text = value.isoformat()[:10] if isinstance(value, dt.date) else _text(value)
     if not text:
         raise _EntryError("startedOn is missing: the entry is skipped.")
     if not DATE_FORMAT.match(text):
@@ -204,9 +202,12 @@ def _started_on(value: Any) -> dt.date:
             f"startedOn “{text[:40]}” is not a YYYY-MM-DD date: the entry is skipped."
         )
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise _EntryError(f"startedOn “{text}” is not a real date: the entry is skipped.") from exc
+    if not date_in_range(day):
+        raise _EntryError(f"startedOn {text} is not between {RANGE_TEXT}: the entry is skipped.")
+    return day
 
 
 def _auto_issue(value: Any, problems: list[str]) -> AutoIssue | None:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from fleetops.org.roles import person_of
 from oncall.models import OncallProfile
-from oncall.permissions import person_of
 from oncall.selectors import feed_profile
 from oncall.services import oncall_profile_for
 from rituals.forms import RitualFilterForm

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from oncall.permissions import person_of
+from fleetops.org.roles import person_of
 from rituals.selectors import rituals_due_for, rituals_today
 
 register = template.Library()

@@ -79,7 +79,15 @@ def test_command_human_summary_marks_what_is_due(github):
 
 
 @pytest.mark.parametrize(
-    "bad", ["2026-13-01", "tomorrow", "2026-2-3", "\uff12\uff10\uff12\uff16-01-01"]
+    "bad",
+    [
+        "2026-13-01",
+        "tomorrow",
+        "2026-2-3",
+        "9999-12-31",
+        "1999-12-31",
+        "\uff12\uff10\uff12\uff16-01-01",
+    ],
 )
 def test_command_bad_date_is_one_line_on_stderr_and_exit_2(github, bad, capsys):
 

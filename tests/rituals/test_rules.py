@@ -243,3 +243,10 @@ def test_parse_any_entries_each_load_or_give_a_problem(entries):
     skipped = {p.index for p in parsed.problems if "skipped" in p.message}
     assert loaded | skipped == set(range(1, len(entries) + 1))
     assert not loaded & skipped
+
+
+def test_parse_started_on_outside_the_supported_years_is_a_problem():
+    text = '- task: "Old"\n  startedOn: 1899-01-01\n  frequency: Daily\n  dri: x\n'
+    parsed = rituals_parse(text, file="f.yml")
+    assert parsed.rituals == []
+    assert "between 2000 and 2100" in parsed.problems[0].message

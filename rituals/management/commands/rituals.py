@@ -7,6 +7,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fleetops.core.bounds import RANGE_TEXT, date_in_range
 from rituals.selectors import ritual_catalogue, ritual_entry, rituals_today
 from rituals.services import ritual_files_fetch, ritual_issues_file
 
@@ -17,11 +18,16 @@ def _date(value: str | None) -> dt.date:
     try:
         if len(value) != 10:
             raise ValueError
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(
             f"--date {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-12-01.", returncode=2
         ) from None
+    if not date_in_range(day):
+        raise CommandError(
+            f"--date {value}: pick a date (YYYY-MM-DD) between {RANGE_TEXT}.", returncode=2
+        )
+    return day
 
 
 class Command(BaseCommand):
