@@ -90,7 +90,6 @@ def test_command_human_summary_marks_what_is_due(github):
     ],
 )
 def test_command_bad_date_is_one_line_on_stderr_and_exit_2(github, bad, capsys):
-
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["manage.py", "rituals", "--date", bad]).execute()
     assert exited.value.code == 2
