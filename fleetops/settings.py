@@ -234,10 +234,22 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind the TLS proxy: how many proxies append to X-Forwarded-For, so that the login
+# throttle counts each person's address, not the proxy's (0: REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Password reset mails a link: offered only with a mail server (accounts are staff-made).
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="fleetops@localhost")
 ACCOUNT_ADAPTER = "fleetops.core.accounts.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "fleetops.core.accounts.SocialAccountAdapter"
 GITHUB_CLIENT_ID = env.str("GITHUB_CLIENT_ID", default="")
 GITHUB_CLIENT_SECRET = env.str("GITHUB_CLIENT_SECRET", default="")
+# Optional: only active members of this GitHub organisation may sign in with GitHub.
+GITHUB_ORG = env.str("GITHUB_ORG", default="")
 SOCIALACCOUNT_PROVIDERS = {
     "github": {
         "SCOPE": ["read:user", "read:org"],

@@ -1,3 +1,5 @@
+from allauth.account import views as account_views
+from allauth.socialaccount.providers.github import views as github_views
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -8,6 +10,20 @@ from releases import views as release_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # allauth answers 500 for GitHub without an OAuth app, and password reset needs mail.
+    path(
+        "accounts/github/login/",
+        core_views.only_if(core_views.github_configured, github_views.oauth2_login),
+    ),
+    path(
+        "accounts/github/login/callback/",
+        core_views.only_if(core_views.github_configured, github_views.oauth2_callback),
+    ),
+    path(
+        "accounts/password/reset/",
+        core_views.only_if(core_views.mail_configured, account_views.password_reset),
+        name="account_reset_password",
+    ),
     path("accounts/", include("allauth.urls")),
     # One sign-in page (allauth's, with its rate limits) for the admin too.
     path(

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,3 +28,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": broker.as_dict(),
     }
     return JsonResponse(body, status=200 if database.ok else 503)
+
+
+def _not_offered(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    raise Http404("Not offered here.")
+
+
+def github_configured() -> bool:
+    return bool(settings.GITHUB_CLIENT_ID and settings.GITHUB_CLIENT_SECRET)
+
+
+def mail_configured() -> bool:
+    return bool(settings.EMAIL_HOST)
+
+
+def only_if(available, view):
+    """`view` while `available()` says so, a 404 otherwise (checked on each request, so a
+    setting changed in tests or at deploy applies): allauth answers 500 for a provider
+    without an app, and password reset cannot mail without a mail server."""
+
+    @login_not_required
+    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        return (view if available() else _not_offered)(request, *args, **kwargs)
+
+    return guarded

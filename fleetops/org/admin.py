@@ -9,9 +9,9 @@ from fleetops.org.models import Holiday, Person, ProductGroup, Sprint
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "github_login", "user", "time_zone", "active"]
+    list_display = ["name", "github_login", "github_id", "user", "time_zone", "active"]
     list_filter = ["active", "product_groups", "time_zone"]
-    search_fields = ["name", "github_login", "user__username", "user__email"]
+    search_fields = ["name", "github_login", "=github_id", "user__username", "user__email"]
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
 

@@ -65,6 +65,13 @@ class Person(models.Model):
     github_login = models.CharField(
         max_length=39, validators=[validate_github_login], help_text="Without the @."
     )
+    github_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="GitHub's numeric account id: GitHub sign-in is bound to it (logins change "
+        "hands). Stored at the first sign-in whose login matches exactly.",
+    )
     time_zone = models.CharField(
         max_length=64, default="America/Los_Angeles", validators=[validate_time_zone]
     )

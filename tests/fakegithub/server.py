@@ -196,6 +196,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"/rate_limit", "get_rate_limit"),
         ("GET", r"/user", "get_viewer"),
         ("GET", r"/users/(?P<login>[^/]+)", "get_user"),
+        ("GET", r"/user/memberships/orgs/(?P<org>[^/]+)", "get_membership"),
         ("GET", _R, "get_repo"),
         ("GET", _R + r"/issues", "list_issues"),
         ("POST", _R + r"/issues", "create_issue"),
@@ -253,6 +254,8 @@ class FakeGitHub:
         self.on_request: Callable[[RequestInfo], Any] | None = None
         self.repos: dict[str, Repo] = {}
         self.users: dict[str, User] = {}
+        # organisation -> logins of its active members (for /user/memberships/orgs/{org})
+        self.org_members: dict[str, set[str]] = {}
         self.requests: list[RequestRecord] = []
         self.auth_headers: list[str | None] = []
         self.writes: list[Write] = []
@@ -1372,6 +1375,22 @@ class FakeGitHub:
 
     def _h_get_viewer(self, ctx: _Ctx) -> _Reply:
         return _Reply(200, ctx.render.public_user(self.viewer))
+
+    def _h_get_membership(self, ctx: _Ctx, org: str) -> _Reply:
+        """The viewer's membership of `org`: 404 when not a member, as GitHub answers."""
+        if self.viewer not in self.org_members.get(org, set()):
+            raise GitHubError(404)
+        return _Reply(
+            200,
+            {
+                "url": f"{self.url}/orgs/{org}/memberships/{self.viewer}",
+                "state": "active",
+                "role": "member",
+                "organization_url": f"{self.url}/orgs/{org}",
+                "organization": {"login": org, "url": f"{self.url}/orgs/{org}"},
+                "user": ctx.render.public_user(self.viewer),
+            },
+        )
 
     def _h_get_user(self, ctx: _Ctx, login: str) -> _Reply:
         if login.lower() not in self.users:
