@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "releases",
     "oncall",
     "kpis",
+    "rituals",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0),
         "options": {"expires": 3000},
     },
+    # Rituals: the YAML files re-read hourly (a 304 costs nothing), and the auto-issues of
+    # the rituals due today (UTC) filed once a day, early in the UTC day.
+    "rituals-fetch": {
+        "task": "rituals.tasks.ritual_files_fetch_task",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 3000},
+    },
+    "rituals-file-issues": {
+        "task": "rituals.tasks.ritual_issues_file_task",
+        "schedule": crontab(minute=5, hour=0),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # Accounts: django-allauth. Username/password always; GitHub when its app is configured.
@@ -304,6 +317,14 @@ GITHUB_SYNC_LOCK_SECONDS = env.int("GITHUB_SYNC_LOCK_SECONDS", default=60)
 GITHUB_WRITE_PAUSE = env.float("GITHUB_WRITE_PAUSE", default=1.0)
 GO_RELEASES_URL = env.str("GO_RELEASES_URL", default="https://go.dev/dl/?mode=json&include=all")
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
+# The rituals YAML files, paths in GITHUB_REPOSITORY (read from its default branch).
+FLEETOPS_RITUALS_FILES = [
+    path.strip().strip("/")
+    for path in env.list(
+        "FLEETOPS_RITUALS_FILES", default=["handbook/engineering/engineering.rituals.yml"]
+    )
+    if path.strip().strip("/")
+]
 
 # Security. A strict Content Security Policy from the first page: no inline script.
 SECURE_CSP = {

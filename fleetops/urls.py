@@ -39,6 +39,7 @@ urlpatterns = [
     path("releases/", include("releases.urls")),
     path("oncall/", include("oncall.urls")),
     path("kpis/", include("kpis.urls")),
+    path("rituals/", include("rituals.urls")),
 ]
 
 admin.site.site_header = "fleetops administration"

@@ -45,6 +45,8 @@ def endpoints() -> list[Endpoint]:
         Endpoint("kpis (52 weeks)", reverse("kpis:index") + "?weeks=52"),
         Endpoint("kpis weekly.csv", reverse("kpis:weekly-csv")),
         Endpoint("kpis weekly.json", reverse("kpis:weekly-json")),
+        Endpoint("rituals", reverse("rituals:index")),
+        Endpoint("rituals.json", reverse("rituals:json")),
     ]
     if sprint is not None:
         found += [

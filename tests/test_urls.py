@@ -30,6 +30,8 @@ PUBLIC = {
     "admin_login_redirect",
     "oncall:feed-me",
     "oncall:feed-rotation",  # calendar feeds: a secret URL token signs in
+    "rituals:feed-mine",
+    "rituals:feed-all",
 }
 SAMPLES = {
     "int": "1",

@@ -18,6 +18,7 @@ NAV = [
     ("dependencies", "Dependencies", "releases:dependencies"),
     ("oncall", "On-call", "oncall:index"),
     ("kpis", "KPIs", "kpis:index"),
+    ("rituals", "Rituals", "rituals:index"),
 ]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from .fixtures import dump_fixture_dir
 from .generate import LABELS
+from .seed_rituals import RITUALS_PATH, RITUALS_YML
 from .server import FIXTURES_DIR, FakeGitHub
 
 FLEET = "fleetdm/fleet"
@@ -896,6 +897,7 @@ def _fleet(fake: FakeGitHub) -> None:
     fake.set_file(FLEET, "main", "go.mod", GO_MOD)
     fake.set_file(FLEET, "main", ".github/workflows/generate-osqueryd-targets.yml", WORKFLOW)
     fake.set_file(FLEET, "fleet-v4.74.0", "go.mod", GO_MOD_4_74)
+    fake.set_file(FLEET, "main", RITUALS_PATH, RITUALS_YML)
     fake.set_file(
         FLEET, "fleet-v4.74.0", ".github/workflows/generate-osqueryd-targets.yml", WORKFLOW
     )
