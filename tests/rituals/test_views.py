@@ -76,7 +76,7 @@ def test_page_filters_by_dri_and_file_and_keeps_them_in_the_form(auth_client, fe
         ({"dri": "nobody"}, "No ritual has the DRI “nobody”"),
         ({"file": "../../etc/passwd"}, "No rituals file is “../../etc/passwd”"),
         ({"dri": "x" * 5000}, "No ritual has the DRI"),
-        ({"dri": "\x00é"}, "No ritual has the DRI"),
+        ({"dri": "é\u200b"}, "No ritual has the DRI"),
     ],
 )
 def test_page_bad_filter_is_ignored_with_a_message(auth_client, fetched, params, message):
@@ -220,4 +220,5 @@ def test_feed_with_no_file_fetched_is_an_empty_calendar(client, github, person):
 @given(dri=st.text(max_size=80), file=st.text(max_size=80))
 def test_page_any_filter_values_answer_200(auth_client, fetched, dri, file):
     response = auth_client.get("/rituals/", {"dri": dri, "file": file})
-    assert response.status_code == 200
+    # a NUL is refused for every page before the view (RejectNulMiddleware): a clear 400
+    assert response.status_code == (400 if "\x00" in dri + file else 200)
