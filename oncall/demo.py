@@ -16,13 +16,9 @@ import datetime as dt
 from fleetops.core.demo import DemoContext
 from fleetops.org.models import Holiday, Person, ProductGroup
 from oncall.models import OncallProfile, Rotation, RotationMember
-from oncall.selectors import schedule_load, shift_owner
-from oncall.services import (
-    handoff_record,
-    override_create,
-    swap_create,
-    time_off_create,
-)
+from oncall.schedule.handoffs import handoff_record
+from oncall.schedule.selectors import schedule_load, shift_owner
+from oncall.schedule.services import override_create, swap_create, time_off_create
 
 ROTATION = "Developer on-call"
 MEMBERS = [

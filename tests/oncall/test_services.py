@@ -6,15 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fleetops.github.models import GitHubWrite
+from oncall.community.selectors import community_issues_stale
+from oncall.community.services import stale_issue_close
 from oncall.models import OncallHandoff, OncallProfile, Override, Swap, TimeOff
-from oncall.selectors import community_issues_stale, feed_profile, oncall_person_now
-from oncall.services import (
+from oncall.schedule.handoffs import handoff_announce, handoff_record
+from oncall.schedule.selectors import feed_profile, oncall_person_now
+from oncall.schedule.services import (
     feed_token_rotate,
-    handoff_announce,
-    handoff_record,
     override_cancel,
     override_create,
-    stale_issue_close,
     swap_create,
     time_off_create,
     time_off_delete,

@@ -1,33 +1,44 @@
-"""Business time: 9:00-17:00 Monday to Friday in the process time zone, minus holidays.
+"""Community SLA rules: business time, the first-response and follow-up SLAs, stale issues.
 
-Handbook, "Schedule developer on-call workload": on-call engineers are available during
-the business hours of 9am - 5pm Pacific, and the support SLA is a 1-hour response during
-business hours. SLA clocks therefore count business time only: a question asked Friday at
-16:30 is one business hour old at 9:30 on Monday.
+Handbook, "Schedule developer on-call workload": "On-call engineers are available during
+the business hours of 9am - 5pm Pacific. The on-call support SLA requires a 1-hour
+response time during business hours to any @oncall mention." SLA clocks therefore count
+business time only: a question asked Friday at 16:30 is one business hour old at 9:30 on
+Monday.
 
-Pure functions: callers pass the holidays (dates in the process zone) and, if they want,
-the zone; nothing here reads the database. The 9-17 window is taken in local wall-clock
-time, so a daylight-saving change (at 2 AM) never shortens or lengthens a business day.
+Handbook, "Review a community pull request": do not go more than one business day without
+following up with the contributor.
+
+Handbook, "Close a stale community issue": "If a community member opens an issue that we
+can't reproduce leave a comment asking the author for more context. After one week with no
+reply, close the issue with a comment letting them know they are welcome to re-open it
+with any updates."
+
+Pure: no ORM, no I/O, no settings. Callers pass the holidays (dates in the process zone)
+and the zone (Pacific when they do not). The 9-17 window is taken in local wall-clock time,
+so a daylight-saving change (at 2 AM) never shortens or lengthens a business day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 BUSINESS_START = dt.time(9, 0)
 BUSINESS_END = dt.time(17, 0)
 BUSINESS_DAY_SECONDS = 8 * 3600  # one business day is eight business hours
 BUSINESS_HOUR_SECONDS = 3600
+PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")  # "9am - 5pm Pacific"
+
+FIRST_RESPONSE_SLA = BUSINESS_HOUR_SECONDS  # 1-hour response during business hours
+FOLLOW_UP_SLA = BUSINESS_DAY_SECONDS  # never more than one business day without follow-up
+STALE_AFTER = dt.timedelta(days=7)  # "after one week with no reply, close the issue"
+STALE_KEY = "oncall:stale"
 
 
 def _zone(zone: zoneinfo.ZoneInfo | None) -> zoneinfo.ZoneInfo:
-    if zone is not None:
-        return zone
-    from fleetops.org.models import process_time_zone
-
-    return process_time_zone()
+    return PACIFIC if zone is None else zone
 
 
 def is_business_day(day: dt.date, *, holidays: Collection[dt.date]) -> bool:
@@ -131,3 +142,29 @@ def business_duration_text(seconds: float) -> str:
     days, hours = divmod(hours, 8)
     label = "business day" if days == 1 else "business days"
     return f"{days} {label} {hours} h" if hours else f"{days} {label}"
+
+
+def sla_overdue(business_seconds: float, sla_seconds: int) -> bool:
+    """Past the SLA: more business time has passed than the SLA allows."""
+    return business_seconds > sla_seconds
+
+
+def stale_cutoff(now: dt.datetime) -> dt.datetime:
+    """A member's question asked at or before this moment, unanswered, makes an issue stale."""
+    return now - STALE_AFTER
+
+
+def stale_dedupe_prefix(number: int, asked_at: dt.datetime) -> str:
+    """One close per quiet spell: the key names the issue and the member's question."""
+    return f"{STALE_KEY}:{number}:{asked_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def clock_stopped_reason(local: dt.datetime, *, holidays: Mapping[dt.date, str]) -> str:
+    """Why SLA clocks are not running at `local` (a moment in the process zone); "" if they are."""
+    if local.date() in holidays:
+        return f"today is a holiday ({holidays[local.date()]})"
+    if local.weekday() >= 5:
+        return "it is the weekend"
+    if not BUSINESS_START <= local.time() < BUSINESS_END:
+        return "it is outside business hours (9:00-17:00 Pacific)"
+    return ""

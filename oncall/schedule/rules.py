@@ -1,7 +1,13 @@
 """Shift arithmetic: who is on call when, from a rotation's plan and what people decided.
 
-Pure: no database. `oncall/selectors.py` loads the plan, the overrides and the time off
-(two queries) and asks this module for the segments of a range.
+Handbook, "Assume developer on-call alias": the on-call developer is responsible for
+"successfully transferring the on-call persona to the next developer" (the changing of the
+guard), and "the on-call engineer is not expected to work on sprint issues during their
+on-call assignment". On-call hands off on Mondays (a rotation's handoff day and time).
+
+Pure: no ORM, no I/O, no settings. `oncall/schedule/selectors.py` (`schedule_load`) loads
+the plan, the overrides and the time off (two queries) and asks this module for the
+segments of a range.
 
 Layers, bottom to top:
 
@@ -120,6 +126,11 @@ class Segment:
             self.swap_id,
             self.gap_reason,
         )
+
+
+def local_midnight(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The start of `day` in `zone`, in UTC."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
 
 
 def time_off_intervals(

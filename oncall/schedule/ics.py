@@ -26,7 +26,7 @@ import requests
 from django.conf import settings
 
 from fleetops.org.models import Person
-from oncall.schedule import RotationPlan, Segment
+from oncall.schedule.rules import RotationPlan, Segment
 
 PRODID = "-//fleetops//on-call//EN"
 MAX_CALENDAR_BYTES = 2_000_000

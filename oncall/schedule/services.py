@@ -1,4 +1,4 @@
-"""Writes of on-call: overrides, swaps, time off, feed tokens, imports, stale issues, handoffs.
+"""Writes of the schedule: overrides, swaps, time off, feed tokens, calendar imports.
 
 Every change names who made it (`created_by`, `cancelled_by`). Overrides and swaps lock the
 rotation row, so two managers editing the same weeks at once are checked one after the
@@ -12,20 +12,15 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import requests
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from fleetops.core.bounds import RANGE_TEXT, date_in_range, moment_in_range
-from fleetops.github.gateway import issue_comment_create, issue_update
-from fleetops.github.models import GitHubWrite
 from fleetops.org.models import Person, process_time_zone, process_today
-from oncall.ics import IcsImportError, ics_absences, ics_fetch
+from fleetops.org.roles import person_of
 from oncall.models import (
-    OncallHandoff,
     OncallProfile,
     Override,
     Rotation,
@@ -33,25 +28,20 @@ from oncall.models import (
     TimeOff,
     feed_secret_new,
 )
-from oncall.permissions import can_manage_rotation, can_manage_time_off, person_of
-from oncall.schedule import GAP_TIME_OFF, person_runs
-from oncall.selectors import (
-    LOOK_AHEAD,
-    LOOK_BACK,
+from oncall.permissions import can_manage_rotation, can_manage_time_off
+from oncall.schedule.ics import IcsImportError, ics_absences, ics_fetch
+from oncall.schedule.rules import GAP_TIME_OFF
+from oncall.schedule.selectors import (
     ScheduleData,
-    community_issues_stale,
-    handoff_summary,
     schedule_load,
-    shift_at,
     shift_owner,
-    stale_dedupe_prefix,
 )
 
 logger = logging.getLogger(__name__)
 
+
 IMPORT_DAYS_BACK = 31
 IMPORT_DAYS_AHEAD = 366
-SLACK_TIMEOUT = (3.05, 5)
 CANCEL_CHECK_SPAN = dt.timedelta(days=400)  # the longest override the form accepts, and some
 
 
@@ -380,7 +370,8 @@ def time_off_calendar_set(
     profile.ics_url = ics_url
     profile.save(update_fields=["ics_url"])
     if ics_url:
-        from oncall.tasks import time_off_import_task
+        # Imported here: the tasks module imports this one (a task wraps a service).
+        from oncall.schedule.tasks import time_off_import_task
 
         time_off_import_task.delay_on_commit(person.pk)
     return profile
@@ -445,188 +436,3 @@ def time_off_import(*, person_id: int, today: dt.date | None = None) -> ImportRe
         )
         _import_record(profile.pk, ok=True, message=message)
     return ImportResult(True, message, len(absences))
-
-
-# -- stale community issues -------------------------------------------------------------------
-
-STALE_COMMENT = (
-    "Hi @{author}, thanks again for opening this issue! We asked for a few more details a "
-    "week ago and haven't heard back, so we're closing it for now. You're very welcome to "
-    "re-open it with any updates (for example your Fleet and osquery versions, and what you "
-    "see in the logs) and we'll take another look."
-)
-STALE_REASON = "Handbook: close a stale community issue after one week with no reply"
-
-
-@dataclass(frozen=True)
-class StaleClose:
-    number: int
-    comment: GitHubWrite
-    close: GitHubWrite | None
-
-
-def _may_close_stale(actor: AbstractBaseUser, now: dt.datetime) -> bool:
-    if can_manage_rotation(actor):
-        return True
-    me = person_of(actor)
-    if me is None:
-        return False
-    data = schedule_load(start=now - LOOK_BACK, end=now + LOOK_AHEAD)
-    return any(
-        (shift := shift_at(data, plan, now)).person is not None and shift.person.pk == me.pk
-        for plan in data.rotations
-    )
-
-
-def stale_issue_close(
-    *, number: int, actor: AbstractBaseUser, now: dt.datetime | None = None
-) -> StaleClose:
-    """Close a stale community issue with a polite comment, through the GitHub gateway.
-
-    Handbook, "Close a stale community issue". Dry-run unless FLEETOPS_GITHUB_WRITE=1; the
-    dedupe keys make a second click (or a second person) a no-op. Staff, an EM, or whoever
-    is on call now may do it.
-    """
-    now = now or timezone.now()
-    if not _may_close_stale(actor, now):
-        raise PermissionDenied("Only the on-call engineer, an EM or staff may close it.")
-    stale = next((s for s in community_issues_stale(now=now) if s.issue.number == number), None)
-    if stale is None:
-        raise ValidationError(f"#{number} is not a stale community issue (any more).")
-    prefix = stale_dedupe_prefix(number, stale.asked_at)
-    comment = issue_comment_create(
-        number=number,
-        body=STALE_COMMENT.format(author=stale.issue.author_login),
-        reason=STALE_REASON,
-        actor=actor,
-        dedupe_key=f"{prefix}:comment",
-    )
-    if comment.status == GitHubWrite.Status.FAILED:
-        return StaleClose(number, comment, None)  # never close without the comment
-    close = issue_update(
-        number=number,
-        changes={"state": "closed", "state_reason": "not_planned"},
-        reason=STALE_REASON,
-        actor=actor,
-        dedupe_key=f"{prefix}:close",
-    )
-    return StaleClose(number, comment, close)
-
-
-# -- changing of the guard --------------------------------------------------------------------
-
-
-def _handoff_text(
-    rotation: str,
-    outgoing: Person | None,
-    incoming: Person | None,
-    until: dt.datetime | None,
-    summary: dict,
-) -> str:
-    zone = process_time_zone()
-    who_in = incoming.name if incoming else "Nobody"
-    who_out = outgoing.name if outgoing else "nobody"
-    lines = [f"Changing of the guard, {rotation}: {who_out} hands over to {who_in}"]
-    if until is not None:
-        local = until.astimezone(zone)
-        lines[0] += f" (until {local:%a %b} {local.day}, {local:%H:%M %Z})"
-    lines[0] += "."
-    if incoming is None:
-        lines.append("Nobody is on call now: add an override on the on-call page.")
-    lines.append(
-        f"Community items waiting for a first response: {summary['waiting']} "
-        f"({summary['overdue']} past the 1-business-hour SLA)."
-    )
-    lines.extend(f"  • #{i['number']} {i['title']} ({i['age']})" for i in summary["oldest"])
-    lines.append(
-        f"Community pull requests without follow-up for over a business day: "
-        f"{summary['quiet_pull_requests']}."
-    )
-    lines.append(f"Stale community issues to close: {summary['stale']}.")
-    return "\n".join(lines)
-
-
-def handoff_record(*, now: dt.datetime | None = None) -> list[OncallHandoff]:
-    """Record the latest handoff of each active rotation, once, and announce it.
-
-    Handbook, "Assume developer on-call alias": successfully transfer the on-call persona
-    to the next developer (changing of the guard). A handoff is any change of who is on
-    call; if several happened since the last check only the latest is recorded. Safe to
-    run twice: the (rotation, moment) pair is unique.
-    """
-    now = now or timezone.now()
-    data = schedule_load(start=now - LOOK_BACK, end=now + LOOK_AHEAD)
-    recorded = []
-    summary: dict | None = None
-    for plan in data.rotations:
-        runs = person_runs(data.segments(plan))
-        current = next((i for i, run in enumerate(runs) if run[1] <= now < run[2]), None)
-        if current is None or current == 0:
-            continue  # no change of guard within the look-back
-        person_id, handoff_at, until = runs[current]
-        outgoing_id = runs[current - 1][0]
-        if OncallHandoff.objects.filter(rotation_id=plan.id, handoff_at=handoff_at).exists():
-            continue
-        if summary is None:
-            summary = handoff_summary(now=now)
-        incoming, outgoing = data.person(person_id), data.person(outgoing_id)
-        until_at = until if until < data.end else None
-        try:
-            with transaction.atomic():
-                handoff = OncallHandoff.objects.create(
-                    rotation_id=plan.id,
-                    handoff_at=handoff_at,
-                    outgoing=outgoing,
-                    incoming=incoming,
-                    until=until_at,
-                    summary=summary,
-                    text=_handoff_text(plan.name, outgoing, incoming, until_at, summary),
-                    slack_status=(
-                        OncallHandoff.Slack.PENDING
-                        if settings.SLACK_WEBHOOK_URL
-                        else OncallHandoff.Slack.OFF
-                    ),
-                    created_at=now,
-                )
-        except IntegrityError:  # another worker recorded it at the same moment
-            continue
-        recorded.append(handoff)
-    return [
-        handoff_announce(handoff_id=h.pk) if h.slack_status == OncallHandoff.Slack.PENDING else h
-        for h in recorded
-    ]
-
-
-def handoff_announce(*, handoff_id: int) -> OncallHandoff:
-    """Post a recorded handoff to Slack once; a failure is logged and recorded, not raised."""
-    with transaction.atomic():
-        handoff = OncallHandoff.objects.select_for_update().get(pk=handoff_id)
-        if handoff.slack_status != OncallHandoff.Slack.PENDING:
-            return handoff
-        url = settings.SLACK_WEBHOOK_URL
-        if not url:
-            handoff.slack_status = OncallHandoff.Slack.OFF
-        else:
-            error = _slack_post(url, handoff.text)
-            if error:
-                logger.warning("handoff %s not posted to Slack: %s", handoff.pk, error)
-                handoff.slack_status, handoff.slack_error = OncallHandoff.Slack.FAILED, error
-            else:
-                handoff.slack_status, handoff.slack_error = OncallHandoff.Slack.SENT, ""
-        handoff.save(update_fields=["slack_status", "slack_error"])
-    return handoff
-
-
-def _slack_post(url: str, text: str) -> str:
-    """Post to the Slack webhook; the error ("" when none) never repeats the secret URL."""
-    try:
-        response = requests.post(url, json={"text": text}, timeout=SLACK_TIMEOUT)
-    except requests.Timeout:
-        return "Slack did not answer in time."
-    except requests.ConnectionError:
-        return "Could not connect to Slack."
-    except requests.RequestException as exc:
-        return f"Could not post to Slack ({exc.__class__.__name__})."
-    if response.status_code >= 300:
-        return f"Slack answered HTTP {response.status_code}: {response.text[:200]}"
-    return ""
