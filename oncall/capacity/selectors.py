@@ -25,6 +25,7 @@ from oncall.capacity.rules import (
     working_days_away,
 )
 from oncall.community.rules import business_days_between, business_seconds_between
+from oncall.models import OncallProfile, TimeOff
 from oncall.schedule.rules import local_midnight
 from oncall.schedule.selectors import ScheduleData, TimeOffEntry, holiday_names, schedule_load
 
@@ -291,3 +292,23 @@ def capacity_board(
     if worst.oncall_days > 0 and len(board.sprints) > 1:
         worst.loses_most = True
     return board
+
+
+# -- time off and calendar imports, for the page -----------------------------------------------
+
+
+def time_off_upcoming(*, today: dt.date, days: int = 120) -> list[TimeOff]:
+    """Time off from today on (and what is under way), soonest first, one query."""
+    return list(
+        TimeOff.objects.overlapping(today, today + dt.timedelta(days=days))
+        .in_bounds()
+        .select_related("person", "created_by")
+        .order_by("starts_on", "person__name", "pk")
+    )
+
+
+def calendar_imports() -> list[OncallProfile]:
+    """People whose time off is imported from a calendar, with the last outcome."""
+    return list(
+        OncallProfile.objects.exclude(ics_url="").select_related("person").order_by("person__name")
+    )

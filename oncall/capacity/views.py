@@ -14,13 +14,9 @@ from fleetops.core.htmx import HtmxHttpRequest, is_htmx, reload_or_redirect
 from fleetops.org.models import process_today
 from fleetops.org.roles import person_of
 from fleetops.org.selectors import sprint_current
-from oncall.capacity.selectors import capacity_board
+from oncall.capacity.selectors import calendar_imports, capacity_board, time_off_upcoming
 from oncall.permissions import time_off_people
 from oncall.schedule.forms import CalendarForm, TimeOffForm
-from oncall.schedule.selectors import (
-    calendar_imports,
-    time_off_upcoming,
-)
 from oncall.schedule.services import (
     time_off_calendar_set,
     time_off_create,

@@ -16,6 +16,7 @@ from fleetops.org.models import (
 from oncall.community.rules import (
     business_seconds_between,
 )
+from oncall.models import OncallHandoff
 from oncall.schedule.rules import (
     RotationPlan,
     Segment,
@@ -312,3 +313,66 @@ def oncall_overview(
     overview.members = [data.people[i] for i in plan.member_ids]
     overview.gaps = [s for s in data.segments(plan, at, horizon_end) if s.kind == "gap"]
     return overview
+
+
+# -- reads for the page's forms and lists ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    id: int
+    name: str
+    members: list[Person]
+
+
+def rotation_roster(*, data: ScheduleData | None = None) -> list[RosterEntry]:
+    """Active rotations with their active members in order (one query, none given data)."""
+    if data is None:
+        now = timezone.now()
+        data = schedule_load(start=now, end=now, changes=False)
+    return [
+        RosterEntry(plan.id, plan.name, [data.people[i] for i in plan.member_ids])
+        for plan in data.rotations
+    ]
+
+
+SHIFT_CHOICES_AHEAD = dt.timedelta(weeks=26)
+
+
+def shift_choices(
+    *, at: dt.datetime | None = None, count: int = 12, data: ScheduleData | None = None
+) -> list[tuple[str, str]]:
+    """The coming shifts of the first active rotation, for the swap form: (start, label).
+
+    Two queries, none when given loaded data (the shifts it reaches).
+    """
+    at = at or timezone.now()
+    if data is None:
+        data = schedule_load(start=at, end=at + SHIFT_CHOICES_AHEAD)
+    plan = data.rotation()
+    if plan is None:
+        return []
+    choices = []
+    index = max(plan.shift_index_at(at) + 1, 0)
+    for offset in range(count):
+        starts_at = plan.shift_start(index + offset)
+        ends_at = plan.shift_start(index + offset + 1)
+        if ends_at > data.end:
+            break
+        owner = data.person(shift_owner(data, plan, index + offset))
+        local_start, local_end = starts_at.astimezone(plan.zone), ends_at.astimezone(plan.zone)
+        label = (
+            f"{local_start:%a %b} {local_start.day} – {local_end:%a %b} {local_end.day}"  # noqa: RUF001
+            f" · {owner.name if owner else 'nobody'}"
+        )
+        choices.append((starts_at.isoformat(), label))
+    return choices
+
+
+def handoff_recent(*, limit: int = 5) -> list[OncallHandoff]:
+    """The latest handoffs (the on-call activity feed), one query."""
+    return list(
+        OncallHandoff.objects.select_related("rotation", "outgoing", "incoming").order_by(
+            "-handoff_at", "-pk"
+        )[:limit]
+    )

@@ -20,6 +20,7 @@ from django.db.models import (
     CharField,
     DateTimeField,
     F,
+    QuerySet,
     Value,
 )
 from django.db.models.functions import Cast
@@ -31,7 +32,7 @@ from fleetops.org.models import (
     Person,
     process_time_zone,
 )
-from oncall.models import OncallHandoff, OncallProfile, Override, Rotation, TimeOff
+from oncall.models import OncallProfile, Override, Rotation, TimeOff
 from oncall.schedule.rules import (
     OverridePlan,
     RotationPlan,
@@ -127,20 +128,9 @@ def _person(row: dict, prefix: str) -> Person | None:
     )
 
 
-def schedule_load(
-    *,
-    start: dt.datetime,
-    end: dt.datetime,
-    rotation_id: int | None = None,
-    changes: bool = True,
-) -> ScheduleData:
-    """Active rotations with their members, and the overrides and time off of the range.
-
-    Two queries (one with `changes=False`): the header shows who is on call on every page,
-    within its budget of two. Overrides and time off share the second query
-    (a UNION ALL with the same columns), time off's dates cast to datetimes for it.
-    """
-    zone = process_time_zone()
+def _rotation_plans(rotation_id: int | None, people: dict[int, Person]) -> list[RotationPlan]:
+    """The active rotations with their active members in order (one query); every member,
+    active or not, is added to `people`."""
     rotations = Rotation.objects.filter(active=True)
     if rotation_id is not None:
         rotations = rotations.filter(pk=rotation_id)
@@ -148,7 +138,6 @@ def schedule_load(
         *ROTATION_FIELDS, *(f"members__person__{f}" for f in PERSON_FIELDS)
     )
     plans: dict[int, dict] = {}
-    people: dict[int, Person] = {}
     for row in rows:
         plan = plans.setdefault(row["id"], {"row": row, "members": []})
         person = _person(row, "members__person__")
@@ -156,7 +145,7 @@ def schedule_load(
             people[person.pk] = person
             if person.active:
                 plan["members"].append(person.pk)
-    rotation_plans = [
+    return [
         RotationPlan(
             id=rotation_id_,
             name=info["row"]["name"],
@@ -168,26 +157,28 @@ def schedule_load(
         )
         for rotation_id_, info in plans.items()
     ]
-    data = ScheduleData(
-        start=start,
-        end=end,
-        rotations=rotation_plans,
-        people=people,
-        overrides=[],
-        time_off=[],
-        calendar_zone=zone,
-    )
-    if not changes or (not rotation_plans and rotation_id is not None):
-        return data
+
+
+CHANGE_COLUMNS = (
+    "id",
+    "note",
+    "created_at",
+    "created_by__username",
+    *(f"person__{f}" for f in PERSON_FIELDS),
+    "kind",
+    "rotation_ref",
+    "range_start",
+    "range_end",
+    "swap_ref",
+    "origin",
+)
+
+
+def _change_rows(start: dt.datetime, end: dt.datetime, zone: zoneinfo.ZoneInfo) -> QuerySet:
+    """Live overrides and time off of the range as one UNION ALL with the same columns,
+    time off's dates cast to datetimes for it (one query)."""
     first_day = start.astimezone(zone).date()
     last_day = end.astimezone(zone).date()
-    columns = (
-        "id",
-        "note",
-        "created_at",
-        "created_by__username",
-        *(f"person__{f}" for f in PERSON_FIELDS),
-    )
     overrides = (
         Override.objects.live()
         .in_bounds()
@@ -213,46 +204,74 @@ def schedule_load(
             origin=F("source"),
         )
     )
-    extra = ("kind", "rotation_ref", "range_start", "range_end", "swap_ref", "origin")
-    union = (
+    return (
         overrides.order_by()
-        .values(*columns, *extra)
-        .union(time_off.order_by().values(*columns, *extra), all=True)
+        .values(*CHANGE_COLUMNS)
+        .union(time_off.order_by().values(*CHANGE_COLUMNS), all=True)
         .order_by()
     )
-    for row in union:
-        person = _person(row, "person__")
-        people.setdefault(person.pk, person)
-        by = row["created_by__username"] or ""
-        if row["kind"] == "override":
-            data.overrides.append(
-                OverrideEntry(
-                    plan=OverridePlan(
-                        id=row["id"],
-                        rotation_id=row["rotation_ref"],
-                        person_id=person.pk,
-                        starts_at=row["range_start"],
-                        ends_at=row["range_end"],
-                        created_at=row["created_at"],
-                        swap_id=row["swap_ref"],
-                        note=row["note"],
-                    ),
-                    created_by=by,
-                )
-            )
-        else:
-            data.time_off.append(
-                TimeOffEntry(
-                    id=row["id"],
-                    person_id=person.pk,
-                    starts_on=_as_date(row["range_start"]),
-                    ends_on=_as_date(row["range_end"]),
-                    note=row["note"],
-                    source=row["origin"],
-                    created_by=by,
-                    created_at=row["created_at"],
-                )
-            )
+
+
+def _add_change(data: ScheduleData, row: dict) -> None:
+    """One row of the union: an override or a time-off entry."""
+    person = _person(row, "person__")
+    data.people.setdefault(person.pk, person)
+    by = row["created_by__username"] or ""
+    if row["kind"] == "override":
+        plan = OverridePlan(
+            id=row["id"],
+            rotation_id=row["rotation_ref"],
+            person_id=person.pk,
+            starts_at=row["range_start"],
+            ends_at=row["range_end"],
+            created_at=row["created_at"],
+            swap_id=row["swap_ref"],
+            note=row["note"],
+        )
+        data.overrides.append(OverrideEntry(plan=plan, created_by=by))
+        return
+    data.time_off.append(
+        TimeOffEntry(
+            id=row["id"],
+            person_id=person.pk,
+            starts_on=_as_date(row["range_start"]),
+            ends_on=_as_date(row["range_end"]),
+            note=row["note"],
+            source=row["origin"],
+            created_by=by,
+            created_at=row["created_at"],
+        )
+    )
+
+
+def schedule_load(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    rotation_id: int | None = None,
+    changes: bool = True,
+) -> ScheduleData:
+    """Active rotations with their members, and the overrides and time off of the range.
+
+    Two queries (one with `changes=False`): the header shows who is on call on every page,
+    within its budget of two. Overrides and time off share the second query.
+    """
+    zone = process_time_zone()
+    people: dict[int, Person] = {}
+    plans = _rotation_plans(rotation_id, people)
+    data = ScheduleData(
+        start=start,
+        end=end,
+        rotations=plans,
+        people=people,
+        overrides=[],
+        time_off=[],
+        calendar_zone=zone,
+    )
+    if not changes or (not plans and rotation_id is not None):
+        return data
+    for row in _change_rows(start, end, zone):
+        _add_change(data, row)
     data.overrides.sort(key=lambda o: (o.plan.starts_at, o.plan.id))
     data.time_off.sort(key=lambda t: (t.starts_on, t.id))
     return data
@@ -361,77 +380,7 @@ def holiday_names(*, first: dt.date, last: dt.date) -> dict[dt.date, str]:
     return dict(Holiday.objects.between(first, last).values_list("date", "name"))
 
 
-# -- small reads for forms, feeds and lists ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    id: int
-    name: str
-    members: list[Person]
-
-
-def rotation_roster(*, data: ScheduleData | None = None) -> list[RosterEntry]:
-    """Active rotations with their active members in order (one query, none given data)."""
-    if data is None:
-        now = timezone.now()
-        data = schedule_load(start=now, end=now, changes=False)
-    return [
-        RosterEntry(plan.id, plan.name, [data.people[i] for i in plan.member_ids])
-        for plan in data.rotations
-    ]
-
-
-SHIFT_CHOICES_AHEAD = dt.timedelta(weeks=26)
-
-
-def shift_choices(
-    *, at: dt.datetime | None = None, count: int = 12, data: ScheduleData | None = None
-) -> list[tuple[str, str]]:
-    """The coming shifts of the first active rotation, for the swap form: (start, label).
-
-    Two queries, none when given loaded data (the shifts it reaches).
-    """
-    at = at or timezone.now()
-    if data is None:
-        data = schedule_load(start=at, end=at + SHIFT_CHOICES_AHEAD)
-    plan = data.rotation()
-    if plan is None:
-        return []
-    choices = []
-    index = max(plan.shift_index_at(at) + 1, 0)
-    for offset in range(count):
-        starts_at = plan.shift_start(index + offset)
-        ends_at = plan.shift_start(index + offset + 1)
-        if ends_at > data.end:
-            break
-        owner = data.person(shift_owner(data, plan, index + offset))
-        local_start, local_end = starts_at.astimezone(plan.zone), ends_at.astimezone(plan.zone)
-        label = (
-            f"{local_start:%a %b} {local_start.day} – {local_end:%a %b} {local_end.day}"  # noqa: RUF001
-            f" · {owner.name if owner else 'nobody'}"
-        )
-        choices.append((starts_at.isoformat(), label))
-    return choices
-
-
-def handoff_recent(*, limit: int = 5) -> list[OncallHandoff]:
-    """The latest handoffs (the on-call activity feed), one query."""
-    return list(
-        OncallHandoff.objects.select_related("rotation", "outgoing", "incoming").order_by(
-            "-handoff_at", "-pk"
-        )[:limit]
-    )
-
-
-def time_off_upcoming(*, today: dt.date, days: int = 120) -> list[TimeOff]:
-    """Time off from today on (and what is under way), soonest first, one query."""
-    return list(
-        TimeOff.objects.overlapping(today, today + dt.timedelta(days=days))
-        .in_bounds()
-        .select_related("person", "created_by")
-        .order_by("starts_on", "person__name", "pk")
-    )
+# -- profiles and feeds ----------------------------------------------------------------------
 
 
 def oncall_profile_of(*, person: Person | None) -> OncallProfile | None:
@@ -439,13 +388,6 @@ def oncall_profile_of(*, person: Person | None) -> OncallProfile | None:
     if person is None:
         return None
     return OncallProfile.objects.filter(person=person).first()
-
-
-def calendar_imports() -> list[OncallProfile]:
-    """People whose time off is imported from a calendar, with the last outcome."""
-    return list(
-        OncallProfile.objects.exclude(ics_url="").select_related("person").order_by("person__name")
-    )
 
 
 def feed_profile(*, token: str) -> OncallProfile | None:

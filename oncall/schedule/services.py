@@ -30,7 +30,7 @@ from oncall.models import (
 )
 from oncall.permissions import can_manage_rotation, can_manage_time_off
 from oncall.schedule.ics import IcsImportError, ics_absences, ics_fetch
-from oncall.schedule.rules import GAP_TIME_OFF
+from oncall.schedule.rules import GAP_TIME_OFF, RotationPlan
 from oncall.schedule.selectors import (
     ScheduleData,
     schedule_load,
@@ -189,6 +189,20 @@ def override_cancel(
     return override
 
 
+def _shift_ahead(
+    plan: RotationPlan, starts_at: dt.datetime, now: dt.datetime
+) -> tuple[int, dt.datetime, dt.datetime]:
+    """The shift that starts at `starts_at` (index, start, end); refused unless it is ahead."""
+    index = plan.shift_index_at(starts_at)
+    if index < 0 or plan.shift_start(index) != starts_at:
+        raise ValidationError(f"{_when(starts_at)} is not the start of a shift.")
+    if starts_at <= now:
+        raise ValidationError(
+            f"The shift of {_when(starts_at)} has started already: trade shifts still ahead."
+        )
+    return index, starts_at, plan.shift_start(index + 1)
+
+
 @transaction.atomic
 def swap_create(
     *,
@@ -206,17 +220,10 @@ def swap_create(
     plan = preview.rotation(rotation.pk)
     if plan is None:
         raise ValidationError("That rotation has no shifts.")
-    shifts = []
-    for starts_at in (first_shift_starts_at, second_shift_starts_at):
-        index = plan.shift_index_at(starts_at)
-        if index < 0 or plan.shift_start(index) != starts_at:
-            raise ValidationError(f"{_when(starts_at)} is not the start of a shift.")
-        if starts_at <= now:
-            raise ValidationError(
-                f"The shift of {_when(starts_at)} has started already: trade shifts still ahead."
-            )
-        shifts.append((index, starts_at, plan.shift_start(index + 1)))
-    (first, first_start, first_end), (second, second_start, second_end) = shifts
+    (first, first_start, first_end), (second, second_start, second_end) = (
+        _shift_ahead(plan, starts_at, now)
+        for starts_at in (first_shift_starts_at, second_shift_starts_at)
+    )
     if first == second:
         raise ValidationError("Pick two different shifts.")
     data = schedule_load(

@@ -21,16 +21,19 @@ from oncall.context_processors import oncall_header
 from oncall.permissions import can_manage_rotation
 from oncall.schedule.forms import FairnessForm, OverrideForm, SwapForm
 from oncall.schedule.ics import ics_feed
-from oncall.schedule.overview import OncallOverview, oncall_overview
+from oncall.schedule.overview import (
+    OncallOverview,
+    handoff_recent,
+    oncall_overview,
+    rotation_roster,
+    shift_choices,
+)
 from oncall.schedule.selectors import (
     ScheduleData,
     feed_profile,
-    handoff_recent,
     oncall_feed_entries,
     oncall_profile_of,
     oncall_shift_current,
-    rotation_roster,
-    shift_choices,
 )
 from oncall.schedule.services import (
     feed_token_rotate,

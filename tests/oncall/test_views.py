@@ -286,7 +286,7 @@ def test_override_post_refused_shows_why_in_the_form(live):
 
 
 def test_swap_post_by_the_em(live):
-    from oncall.schedule.selectors import shift_choices
+    from oncall.schedule.overview import shift_choices
 
     choices = shift_choices()
     response = client_for(live.erin).post(

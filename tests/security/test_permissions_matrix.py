@@ -205,7 +205,7 @@ def _override_data(w) -> dict:
 
 
 def _swap_data(w) -> dict:
-    from oncall.schedule.selectors import shift_choices
+    from oncall.schedule.overview import shift_choices
 
     shifts = shift_choices()
     return {
