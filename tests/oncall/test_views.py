@@ -205,6 +205,13 @@ def test_capacity_json_answers_per_group(live, monkeypatch):
     assert client.get("/oncall/capacity.json").json()[0]["group"] == "MDM"
 
 
+@pytest.mark.parametrize("raw", ["\u00b9", "\u0663", "-1", "1.5", "9" * 30])
+def test_capacity_json_refuses_what_is_not_a_sprint_number(live, raw):
+    response = client_for(live.erin).get("/oncall/capacity.json", {"sprint": raw})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("sprint must be a sprint number")
+
+
 def test_capacity_page_says_no_kpis_yet(live, monkeypatch):
     monkeypatch.setattr("kpis.selectors.kpi_bug_goal_exceeded", lambda: None)
     html = client_for(live.erin).get("/oncall/capacity/").content.decode()
