@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fleetops.core.demo import DemoContext
 from fleetops.org.models import Holiday, Person, ProductGroup
 from oncall.models import OncallProfile, Rotation, RotationMember
 from oncall.selectors import schedule_load, shift_owner
@@ -23,6 +22,7 @@ from oncall.services import (
     swap_create,
     time_off_create,
 )
+from worlds.demo.context import DemoContext
 
 ROTATION = "Developer on-call"
 MEMBERS = [
