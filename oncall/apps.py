@@ -8,4 +8,4 @@ class OncallConfig(AppConfig):
     def ready(self) -> None:
         # Registers the schedule's Celery tasks: autodiscovery imports only `oncall.tasks`,
         # and task modules import models, which are not ready before this point.
-        from oncall.schedule import tasks  # noqa: F401
+        from oncall.schedule import tasks  # noqa: F401, PLC0415 - see above

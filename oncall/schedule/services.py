@@ -378,7 +378,7 @@ def time_off_calendar_set(
     profile.save(update_fields=["ics_url"])
     if ics_url:
         # Imported here: the tasks module imports this one (a task wraps a service).
-        from oncall.schedule.tasks import time_off_import_task
+        from oncall.schedule.tasks import time_off_import_task  # noqa: PLC0415 - the cycle above
 
         time_off_import_task.delay_on_commit(person.pk)
     return profile

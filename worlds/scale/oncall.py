@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fleetops.core.scale import ScaleContext
 from fleetops.org.models import Person
 from oncall.models import Override, Rotation, RotationMember
+from worlds.scale.context import ScaleContext
 
 MEMBERS = 24
 

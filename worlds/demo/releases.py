@@ -12,14 +12,11 @@ import hashlib
 
 from django.db import transaction
 
-from fleetops.core.demo import DemoContext
-from fleetops.github.demo import MINOR_AT_ANCHOR
 from fleetops.github.gateway import branch_create, issue_create
-from fleetops.github.models import Milestone
+from fleetops.github.models import Issue, Milestone
 from fleetops.org.models import Person, ProductGroup, Sprint
 from releases.board.selectors import group_release_blockers
 from releases.board.services import release_signoffs_ensure
-from releases.dependency_demo import seed_dependencies
 from releases.models import (
     Activity,
     MergeException,
@@ -28,6 +25,9 @@ from releases.models import (
     Signoff,
     SignoffEvent,
 )
+from worlds.demo.context import DemoContext
+from worlds.demo.dependencies import seed_dependencies
+from worlds.demo.github.vocabulary import MINOR_AT_ANCHOR
 
 PAST_RELEASES = 5
 DRI_LOGIN = "hlee"
@@ -143,6 +143,11 @@ def _release_in_qa(ctx: DemoContext, release: Release) -> None:
             f"Fleet v{release.version}. Dry run: nothing was written to GitHub."
         ),
     )
+    _signoffs_staged(release, sha, cut_at)
+
+
+def _signoffs_staged(release: Release, sha: str, cut_at: dt.datetime) -> None:
+    """Every sign-off state on the board: blocked, ready, ready but stale, testing."""
     groups = {g.slug: g for g in ProductGroup.objects.select_related("qa_lead")}
     moments = iter(cut_at + dt.timedelta(hours=h) for h in (2, 3, 4, 5, 20, 26, 49, 70, 74))
 
@@ -197,8 +202,6 @@ def _release_in_qa(ctx: DemoContext, release: Release) -> None:
 
 
 def _demo_pr(release: Release) -> int:
-    from fleetops.github.models import Issue
-
     pr = (
         Issue.objects.open()
         .pull_requests()

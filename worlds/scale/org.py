@@ -7,9 +7,9 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from fleetops.core.scale import ScaleContext
 from fleetops.org.models import SPRINT_LENGTH, Person, ProductGroup, Sprint
 from fleetops.org.services import holiday_import
+from worlds.scale.context import ScaleContext
 
 GROUPS = [
     ("MDM", "mdm", 102),

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fleetops.core.demo import DemoContext
 from fleetops.github.models import FileContent
 from releases.dependencies.rules import (
     DEFAULT_BRANCH,
@@ -48,6 +47,7 @@ from releases.dependencies.versions import (
     parse_go_releases,
 )
 from releases.models import DependencyCheckRun, Release
+from worlds.demo.context import DemoContext
 
 __all__ = ["seed_dependencies"]
 

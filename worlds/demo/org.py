@@ -13,11 +13,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from fleetops.core.demo import DEMO_PASSWORD, DemoContext
 from fleetops.org.models import SPRINT_LENGTH, ProductGroup, Sprint
 from fleetops.org.orgfile.rules import org_file_parse
 from fleetops.org.orgfile.services import organization_load
 from fleetops.org.services import holiday_import, sprint_calendar_extend
+from worlds.demo.context import DEMO_PASSWORD, DemoContext
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_organization.yaml"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fleetops.core.scale import ScaleContext
 from kpis.services import kpi_weeks_backfill
+from worlds.scale.context import ScaleContext
 
 WEEKS = 156
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fleetops.core.demo import DemoContext
 from fleetops.org.models import Holiday, Person, ProductGroup
 from oncall.models import OncallProfile, Rotation, RotationMember
 from oncall.schedule.handoffs import handoff_record
 from oncall.schedule.selectors import schedule_load, shift_owner
 from oncall.schedule.services import override_create, swap_create, time_off_create
+from worlds.demo.context import DemoContext
 
 ROTATION = "Developer on-call"
 MEMBERS = [

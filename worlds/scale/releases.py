@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fleetops.core.scale import ScaleContext
 from fleetops.github.models import Milestone
 from fleetops.org.models import ProductGroup, Sprint
 from releases.models import Release, Signoff
+from worlds.scale.context import ScaleContext
 
 
 def seed(ctx: ScaleContext) -> None:

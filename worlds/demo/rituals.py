@@ -12,12 +12,12 @@ import hashlib
 
 from django.conf import settings
 
-from fleetops.core.demo import DemoContext
 from fleetops.github.models import FileContent
 from fleetops.github.upsert import repository_get
 from rituals.models import RitualFile
 from rituals.rules import rituals_parse
 from rituals.services import DEFAULT_BRANCH
+from worlds.demo.context import DemoContext
 
 
 def _demo_yaml(today: dt.date) -> str:

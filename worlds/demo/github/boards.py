@@ -20,6 +20,7 @@ from fleetops.github.models import Issue, Milestone
 from fleetops.github.upsert import repository_get
 from fleetops.org.models import ProductGroup
 from fleetops.org.selectors import OrganizationBoard, organization_boards
+from worlds.demo.context import DemoContext
 
 GROUP_COLUMNS = ["Ready", "🏗️ In progress", "👀 Awaiting QA", "✅ Ready for release", "Closed"]
 DRAFTING_COLUMNS = [
@@ -125,7 +126,7 @@ def _drafting_items(ref: OrganizationBoard) -> list[ItemData]:
     ]
 
 
-def seed(ctx) -> None:
+def seed(ctx: DemoContext) -> None:
     """Write the configured boards (none when the organisation names none)."""
     boards = organization_boards()
     if not boards:

@@ -6,8 +6,8 @@ are, so seeding twice duplicates nothing.
 
 from __future__ import annotations
 
-from fleetops.core.demo import DemoContext
 from kpis.services import kpi_weeks_backfill
+from worlds.demo.context import DemoContext
 
 DEMO_WEEKS = 30
 

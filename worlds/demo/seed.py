@@ -1,52 +1,43 @@
 """The demo organisation behind `manage.py seed_demo`.
 
-Each installed app may have a `demo` module with a `seed(ctx: DemoContext)` function;
-they run in INSTALLED_APPS order, so the organisation exists before the apps that read it.
-The core names no domain app: the apps bring their own demo data.
+One seeder per installed app, run in INSTALLED_APPS order, so the organisation exists before
+the apps that read it; an app that is not installed gets no demo data. Every seeder draws
+from the same random stream, so the order is part of the data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
-from importlib import import_module, util
+from collections.abc import Callable
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-DEMO_PASSWORD = "fleetops-demo"
+from fleetops.org.models import ProductGroup
+from worlds.demo import kpis, oncall, org, releases, rituals
+from worlds.demo.context import DemoContext, DemoLogin
+from worlds.demo.github import seed as github
+
+SEEDERS: dict[str, Callable[[DemoContext], None]] = {
+    "fleetops.org": org.seed,
+    "fleetops.github": github.seed,
+    "releases": releases.seed,
+    "oncall": oncall.seed,
+    "kpis": kpis.seed,
+    "rituals": rituals.seed,
+}
 
 
-@dataclass
-class DemoLogin:
-    username: str
-    role: str
-
-
-@dataclass
-class DemoContext:
-    now: dt.datetime
-    rng: random.Random
-    summary: list[str] = field(default_factory=list)
-
-    @property
-    def today(self) -> dt.date:
-        from fleetops.org.models import process_time_zone
-
-        return timezone.localtime(self.now, process_time_zone()).date()
-
-
-def demo_seeders() -> list[tuple[str, object]]:
-    """The `seed` functions of the installed apps' demo modules, in app order."""
-    seeders = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.demo"
-        if config.name == __name__.rsplit(".", 1)[0] or util.find_spec(module_name) is None:
-            continue
-        seeders.append((config.label, import_module(module_name).seed))
-    return seeders
+def demo_seeders() -> list[tuple[str, Callable[[DemoContext], None]]]:
+    """The seeders of the installed apps, in app order."""
+    return [
+        (config.label, SEEDERS[config.name])
+        for config in apps.get_app_configs()
+        if config.name in SEEDERS
+    ]
 
 
 @transaction.atomic
@@ -60,10 +51,6 @@ def demo_seed(*, now: dt.datetime | None = None, seed: int = 4075) -> DemoContex
 
 def demo_logins_existing() -> list[DemoLogin]:
     """Who can sign in, with the role the data gives them (staff, EM, QA lead, engineer)."""
-    from django.contrib.auth import get_user_model
-
-    from fleetops.org.models import ProductGroup
-
     roles: dict[int, list[str]] = {}
     for group in ProductGroup.objects.select_related("engineering_manager", "qa_lead"):
         for person, role in ((group.engineering_manager, "EM"), (group.qa_lead, "QA lead")):
