@@ -32,7 +32,7 @@ class KpiSnapshot(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     time_zone = models.CharField(max_length=64, help_text="The zone the week's edges are in.")
-    # {key: value} for the definitions in kpis/definitions.py (ADR 0003).
+    # {key: value} for the definitions in kpis/rules.py (ADR 0003).
     metrics = models.JSONField(default=dict)
     # {"#g-mdm": {key: value}, ...}: every #g-* label of the mirror.
     groups = models.JSONField(default=dict)

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from fleetops.org.models import ProductGroup
-from kpis.definitions import (
+from kpis.models import KpiSnapshot
+from kpis.rules import (
     ALL_GROUPS,
     BUG_GOAL_DAYS,
     BUILDUP_DEFINITION,
@@ -26,7 +27,6 @@ from kpis.definitions import (
     Chart,
     Kpi,
 )
-from kpis.models import KpiSnapshot
 from kpis.weeks import IsoWeek, zone_name
 
 PERIODS = ("13", "26", "52", "all")

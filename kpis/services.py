@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from fleetops.github.models import Issue, Label, Repository, SyncRun
 from fleetops.org.models import process_time_zone
-from kpis.definitions import (
+from kpis.models import KpiSnapshot, KpiSnapshotRevision
+from kpis.rules import (
     ALL_GROUPS,
     BUG_GOAL_DAYS,
     BUG_LABEL,
@@ -44,7 +45,6 @@ from kpis.definitions import (
     UNRELEASED_LABEL,
     WORKFLOW_LABELS,
 )
-from kpis.models import KpiSnapshot, KpiSnapshotRevision
 from kpis.weeks import InvalidWeek, IsoWeek, zone_name
 
 MAX_BACKFILL_WEEKS = 520

@@ -92,8 +92,8 @@ def record_snapshot(week: str, *, groups=None, buildup=None, **metrics):
     """A recorded week with the given metrics (the rest zero/None), built directly."""
     from django.utils import timezone
 
-    from kpis.definitions import METRIC_KEYS, WORKFLOW_LABELS
     from kpis.models import KpiSnapshot
+    from kpis.rules import METRIC_KEYS, WORKFLOW_LABELS
     from kpis.weeks import IsoWeek
 
     iso = IsoWeek.parse(week)

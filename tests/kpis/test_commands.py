@@ -8,8 +8,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from kpis.definitions import GROUP_KEYS, METRIC_KEYS
 from kpis.models import KpiSnapshot, KpiSnapshotRevision
+from kpis.rules import GROUP_KEYS, METRIC_KEYS
 
 UTC = dt.UTC
 S = dt.datetime(2026, 11, 9, 8, tzinfo=UTC)

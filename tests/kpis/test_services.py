@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from kpis.definitions import GROUP_KEYS, METRIC_KEYS, WORKFLOW_LABELS
+from kpis.rules import GROUP_KEYS, METRIC_KEYS, WORKFLOW_LABELS
 from kpis.services import kpi_week_compute
 
 UTC = dt.UTC

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from kpis.definitions import METRIC_KEYS, SHEET_COLUMNS
+from kpis.rules import METRIC_KEYS, SHEET_COLUMNS
 from tests.factories import ProductGroupFactory
 
 

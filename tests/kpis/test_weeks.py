@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kpis.definitions import COMPANY_CHARTS, GROUP_CHARTS, GROUP_KEYS, METRIC_KEYS
+from kpis.rules import COMPANY_CHARTS, GROUP_CHARTS, GROUP_KEYS, METRIC_KEYS
 from kpis.weeks import InvalidWeek, IsoWeek
 
 UTC = dt.UTC

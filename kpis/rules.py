@@ -1,4 +1,10 @@
-"""The KPI definitions: keys, labels, one-sentence definitions, charts (ADR 0003).
+"""The KPI rules: keys, labels, one-sentence definitions, charts (ADR 0003). Pure.
+
+Handbook, "Record engineering KPIs": "We track the effectiveness of our processes by
+observing issue throughput and identifying where buildups (and therefore bottlenecks) are
+occurring." Each KPI below says what it counts; the capacity rule that reads one of them
+("while the average open bug is older than 32 days, 50% of each sprint's capacity goes to
+bugs") lives in `oncall/capacity/rules.py`.
 
 The keys are an interface: `record_kpis --json`, `/kpis/weekly.json` and `/kpis/weekly.csv`
 use them, and other tools compare against them.
