@@ -36,16 +36,8 @@ def ritual_files_fetch(*, client: GitHubClient | None = None) -> list[FetchOutco
     A 304 keeps the stored copy; a failure is recorded on the file and its previous copy
     stays, so the page keeps working while GitHub is down.
     """
-    own = client is None
-    client = client or GitHubClient()
-    outcomes = []
-    try:
-        for path in settings.FLEETOPS_RITUALS_FILES:
-            outcomes.append(_fetch_one(path, client))
-    finally:
-        if own:
-            client.close()
-    return outcomes
+    with GitHubClient.borrowed_or_new(client) as github:
+        return [_fetch_one(path, github) for path in settings.FLEETOPS_RITUALS_FILES]
 
 
 def _fetch_one(path: str, client: GitHubClient) -> FetchOutcome:

@@ -18,14 +18,9 @@ from fleetops.github.upsert import parse_time, repository_get
 def branch_head_refresh(*, branch: str, client: GitHubClient | None = None) -> BranchHead:
     """Read a branch's head commit from GitHub (404 raises GitHubNotFound)."""
     repository = repository_get(settings.GITHUB_REPOSITORY)
-    own = client is None
-    client = client or GitHubClient()
-    try:
+    with GitHubClient.borrowed_or_new(client) as github:
         # GET /commits/{ref} takes a branch name and answers with its newest commit.
-        commit, _ = client.get(f"/repos/{repository.full_name}/commits/{branch}")
-    finally:
-        if own:
-            client.close()
+        commit, _ = github.get(f"/repos/{repository.full_name}/commits/{branch}")
     if not isinstance(commit, dict) or not isinstance(commit.get("sha"), str):
         raise GitHubMalformedResponse(f"branch {branch}: the answer has no commit sha")
     inner = commit.get("commit") or {}
@@ -42,11 +37,9 @@ def branch_head_refresh(*, branch: str, client: GitHubClient | None = None) -> B
 def pulls_against_refresh(*, base: str, client: GitHubClient | None = None) -> list[int]:
     """Record which open PRs target `base` (one listing); returns their numbers."""
     repository = repository_get(settings.GITHUB_REPOSITORY)
-    own = client is None
-    client = client or GitHubClient()
     numbers: list[int] = []
-    try:
-        for page in client.pages(
+    with GitHubClient.borrowed_or_new(client) as github:
+        for page in github.pages(
             f"/repos/{repository.full_name}/pulls", params={"state": "open", "base": base}
         ):
             numbers.extend(
@@ -54,9 +47,6 @@ def pulls_against_refresh(*, base: str, client: GitHubClient | None = None) -> l
                 for pull in page.items or []
                 if isinstance(pull, dict) and isinstance(pull.get("number"), int)
             )
-    finally:
-        if own:
-            client.close()
     prs = Issue.objects.filter(repository=repository, is_pull_request=True)
     prs.filter(base_ref=base).exclude(number__in=numbers).update(base_ref="")
     prs.filter(number__in=numbers).exclude(base_ref=base).update(base_ref=base)

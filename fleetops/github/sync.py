@@ -144,31 +144,26 @@ def repository_sync(
         error="its worker stopped before finishing; the next run resumed from the cursor",
     )
     run = SyncRun.objects.create(repository=repository, kind=kind, trigger=trigger, started_at=now)
-    own_client = client is None
-    client = client or GitHubClient()
-    ctx = SyncContext(repository, run, client, full, token)
-    heartbeat = LockHeartbeat(repository.pk, token)
-    heartbeat.__enter__()  # stopped in `finally`, before the lock is released
-    try:
-        _sync_issues(ctx)
-        _sync_comments(ctx)
-        if full or _reference_stale(repository):
-            _sync_reference(ctx)
-        if full:
-            _sync_gone(ctx)
-    except (GitHubError, MalformedPayload, SyncLocked) as exc:
-        _finish(ctx, SyncRun.Outcome.ERROR, str(exc))
-        raise
-    except Exception as exc:
-        _finish(ctx, SyncRun.Outcome.ERROR, f"{type(exc).__name__}: {exc}")
-        raise
-    else:
-        _finish(ctx, SyncRun.Outcome.OK, "")
-    finally:
-        heartbeat.__exit__()
-        lock_release(repository, token)
-        if own_client:
-            client.close()
+    # The heartbeat renews the lock while the sync lives; a released lock is not renewed.
+    with GitHubClient.borrowed_or_new(client) as github, LockHeartbeat(repository.pk, token):
+        ctx = SyncContext(repository, run, github, full, token)
+        try:
+            _sync_issues(ctx)
+            _sync_comments(ctx)
+            if full or _reference_stale(repository):
+                _sync_reference(ctx)
+            if full:
+                _sync_gone(ctx)
+        except (GitHubError, MalformedPayload, SyncLocked) as exc:
+            _finish(ctx, SyncRun.Outcome.ERROR, str(exc))
+            raise
+        except Exception as exc:
+            _finish(ctx, SyncRun.Outcome.ERROR, f"{type(exc).__name__}: {exc}")
+            raise
+        else:
+            _finish(ctx, SyncRun.Outcome.OK, "")
+        finally:
+            lock_release(repository, token)
     return run
 
 
@@ -421,21 +416,16 @@ def tag_dates_backfill(
         newest_of_family.setdefault(_tag_family(name), (name, sha))
     first = [tag for family, tag in newest_of_family.items() if family not in dated_families]
     order = first + [tag for tag in undated if tag not in first]
-    own = client is None
-    client = client or GitHubClient()
     dated = 0
-    try:
+    with GitHubClient.borrowed_or_new(client) as github:
         for name, sha in order[:limit]:
             try:
-                commit = client.commit(repository.full_name, sha)
+                commit = github.commit(repository.full_name, sha)
             except GitHubNotFound:
                 continue  # a tag of a commit GitHub no longer has: leave it undated
             with transaction.atomic():
                 tag_date_set(repository, name, commit)
             dated += 1
-    finally:
-        if own:
-            client.close()
     return dated
 
 

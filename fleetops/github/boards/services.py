@@ -253,27 +253,24 @@ def boards_sync(
     run = _run_start(trigger)
     if run.outcome == SyncRun.Outcome.SKIPPED:
         return run
-    own_client = client is None
-    client = client or GitHubClient()
-    outcome, error = SyncRun.Outcome.OK, ""
-    try:
-        for ref in boards:
-            run.step = f"board {ref.number} ({ref.purpose})"
-            SyncRun.objects.filter(pk=run.pk).update(step=run.step, requests=client.requests)
-            read_since = timezone.now()
-            data, items = board_fetch(client, ref)
-            run.rows += board_replace(ref=ref, data=data, items=items, read_since=read_since)
-    except (GitHubError, BoardAnswerError) as exc:
-        outcome, error = SyncRun.Outcome.ERROR, f"{run.step}: {exc}"
-        raise
-    except Exception as exc:
-        outcome, error = SyncRun.Outcome.ERROR, f"{run.step}: {type(exc).__name__}: {exc}"
-        raise
-    finally:
-        run.outcome, run.error, run.finished_at = outcome, error[:2000], timezone.now()
-        run.step = "" if outcome == SyncRun.Outcome.OK else run.step
-        run.requests = client.requests
-        run.save()
-        if own_client:
-            client.close()
+    with GitHubClient.borrowed_or_new(client) as github:
+        outcome, error = SyncRun.Outcome.OK, ""
+        try:
+            for ref in boards:
+                run.step = f"board {ref.number} ({ref.purpose})"
+                SyncRun.objects.filter(pk=run.pk).update(step=run.step, requests=github.requests)
+                read_since = timezone.now()
+                data, items = board_fetch(github, ref)
+                run.rows += board_replace(ref=ref, data=data, items=items, read_since=read_since)
+        except (GitHubError, BoardAnswerError) as exc:
+            outcome, error = SyncRun.Outcome.ERROR, f"{run.step}: {exc}"
+            raise
+        except Exception as exc:
+            outcome, error = SyncRun.Outcome.ERROR, f"{run.step}: {type(exc).__name__}: {exc}"
+            raise
+        finally:
+            run.outcome, run.error, run.finished_at = outcome, error[:2000], timezone.now()
+            run.step = "" if outcome == SyncRun.Outcome.OK else run.step
+            run.requests = github.requests
+            run.save()
     return run
