@@ -52,6 +52,7 @@ ISSUE_FIELDS = [
     "number",
     "is_pull_request",
     "title",
+    "body",
     "state",
     "state_reason",
     "draft",
@@ -121,6 +122,7 @@ def _issue_row(item: dict) -> dict[str, Any]:
         "number": number,
         "is_pull_request": pull is not None,
         "title": title[:500],
+        "body": _body(item.get("body"), where),
         "state": state,
         "state_reason": item.get("state_reason") or "",
         "draft": bool(item.get("draft")),
@@ -142,6 +144,15 @@ def _issue_row(item: dict) -> dict[str, Any]:
             else None
         ),
     }
+
+
+def _body(value: Any, where: str) -> str:
+    """An issue's description: GitHub sends null for an empty one."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise MalformedPayload(f"{where}: 'body' is not a string")
+    return value[:65536].replace("\x00", "")
 
 
 def _label_row(item: dict, where: str = "label") -> dict[str, Any]:
