@@ -1,4 +1,13 @@
-"""Announcements to Slack: posted when SLACK_WEBHOOK_URL is set, otherwise only recorded."""
+"""The one Slack notifier: each message goes to the incoming webhook of its purpose.
+
+A purpose is why the message is sent, and so which channel it belongs in: release
+announcements (#help-engineering), on-call handoffs, dependency-check results,
+merge-exception requests (the EM, QA lead and release DRI), and customer-success notices
+(a pushed story with a `customer-` label). Each purpose has its own setting
+(`SLACK_WEBHOOK_URL_RELEASES`, ...) and falls back to `SLACK_WEBHOOK_URL`; with neither set,
+messages are only recorded by their callers. A Slack failure is returned, logged and
+recorded, never raised: it must not fail the action that caused the message.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +20,38 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+RELEASES = "releases"
+ONCALL = "oncall"
+DEPENDENCIES = "dependencies"
+MERGE_EXCEPTIONS = "merge-exceptions"
+CUSTOMER_SUCCESS = "customer-success"
 
-def slack_announce(text: str) -> str:
+# Purpose -> the setting naming its webhook (each falls back to SLACK_WEBHOOK_URL).
+PURPOSE_SETTINGS = {
+    RELEASES: "SLACK_WEBHOOK_URL_RELEASES",
+    ONCALL: "SLACK_WEBHOOK_URL_ONCALL",
+    DEPENDENCIES: "SLACK_WEBHOOK_URL_DEPENDENCIES",
+    MERGE_EXCEPTIONS: "SLACK_WEBHOOK_URL_MERGE_EXCEPTIONS",
+    CUSTOMER_SUCCESS: "SLACK_WEBHOOK_URL_CUSTOMER_SUCCESS",
+}
+
+
+def slack_webhook_url(purpose: str = RELEASES) -> str:
+    """The incoming-webhook URL for `purpose`, else SLACK_WEBHOOK_URL, else "" (not configured)."""
+    if purpose not in PURPOSE_SETTINGS:
+        raise ValueError(f"unknown Slack purpose {purpose!r}")
+    return getattr(settings, PURPOSE_SETTINGS[purpose], "") or settings.SLACK_WEBHOOK_URL
+
+
+def slack_announce(text: str, *, purpose: str = RELEASES) -> str:
     """Post `text`; returns "" (not configured), "sent" or "failed: <why>". Never raises."""
-    url = settings.SLACK_WEBHOOK_URL
+    url = slack_webhook_url(purpose)
     if not url:
         return ""
     try:
         response = requests.post(url, json={"text": text}, timeout=5)
     except requests.RequestException as exc:
-        logger.warning("Slack announcement failed: %s", exc)
+        logger.warning("Slack announcement (%s) failed: %s", purpose, exc)
         return f"failed: {type(exc).__name__}"[:100]
     if response.status_code >= 300:
         logger.warning("Slack answered %s: %s", response.status_code, response.text[:200])
@@ -28,15 +59,21 @@ def slack_announce(text: str) -> str:
     return "sent"
 
 
-def slack_announce_after_commit(text: str, *, record: Callable[[str], None] | None = None) -> None:
+def slack_announce_after_commit(
+    text: str,
+    *,
+    purpose: str = RELEASES,
+    record: Callable[[str], None] | None = None,
+) -> None:
     """Post `text` once the current transaction commits (never while it holds a row lock).
 
     `record` receives the outcome ("sent", "failed: ...") to store beside what was announced;
     it is not called when Slack is not configured. Outside a transaction, posts at once.
     """
+    slack_webhook_url(purpose)  # an unknown purpose is a programming error: raise it now
 
     def post() -> None:
-        status = slack_announce(text)
+        status = slack_announce(text, purpose=purpose)
         if status and record is not None:
             record(status)
 
