@@ -1,0 +1,60 @@
+"""The dogfood deploy page of a release: the preview of the dispatch, the form, the history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from fleetops.core.htmx import HtmxHttpRequest, forbidden
+from releases.board.selectors import release_get
+from releases.dogfood import rules
+from releases.dogfood.forms import DogfoodDeployForm
+from releases.dogfood.selectors import dogfood_history, dogfood_last_deployed
+from releases.dogfood.services import DEPLOYABLE, dogfood_deploy, dogfood_dispatch_payload
+from releases.permissions import can_drive
+
+
+@require_http_methods(["GET", "POST"])
+def dogfood(request: HtmxHttpRequest, version: str) -> HttpResponse:
+    """GET: what the deploy would do; POST: the DRI (or staff) deploys."""
+    release = release_get(version=version)
+    form = DogfoodDeployForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deploy = dogfood_deploy(
+                release=release, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as exc:
+            return forbidden(request, exc)
+        except ValidationError as exc:
+            form.add_error("reason", exc)
+        else:
+            messages.success(request, f"{deploy.image}: {deploy.status}.")
+            return redirect("releases:dogfood", version=version)
+    now = timezone.now()
+    return render(
+        request,
+        "releases/dogfood.html",
+        {
+            "release": release,
+            "form": form,
+            "can_drive": can_drive(request.user, release),
+            "deployable": release.state in DEPLOYABLE,
+            "in_sales_hours": rules.in_sales_demo_hours(now),
+            "now_pacific": now.astimezone(rules.PACIFIC),
+            "last_deployed": dogfood_last_deployed(),
+            "history": dogfood_history(release=release),
+            "path": (
+                f"/repos/{settings.GITHUB_REPOSITORY}/actions/workflows/"
+                f"{settings.FLEETOPS_DOGFOOD_WORKFLOW}/dispatches"
+            ),
+            "payload": dogfood_dispatch_payload(version=release.version),
+            "writes_on": settings.FLEETOPS_GITHUB_WRITE,
+        },
+        status=400 if form.errors else None,
+    )
