@@ -79,13 +79,18 @@ def unreleased_bug_label_findings() -> list[rules.Finding]:
         .issues()
         .filter(labels__name=rules.UNRELEASED_BUG)
         .select_related("repository")
-        .prefetch_related("labels")
         .order_by("number")
         .distinct()
     )
+    # One query for every bug's labels, run even when there are none (a constant count).
+    labels_of: dict[int, list[str]] = {}
+    for issue_id, name in Issue.labels.through.objects.filter(
+        issue_id__in=bugs.values("pk")
+    ).values_list("issue_id", "label__name"):
+        labels_of.setdefault(issue_id, []).append(name)
     findings = []
     for bug in bugs:
-        labels = [label.name for label in bug.labels.all()]
+        labels = labels_of.get(bug.pk, [])
         problems = rules.unreleased_bug_problems(
             labels=labels, assignees=bug.assignees, group_labels=by_label
         )
