@@ -45,6 +45,11 @@ RULE_TEXT = {
         "all approve the feature work PR before it is merged into the release candidate branch."
     ),
 }
+RULE_TITLE = {
+    CLOSING_KEYWORD: "Closing keywords",
+    UNRELEASED_BUG_LABELS: "Unreleased-bug labels",
+    RC_MERGE: "RC merges",
+}
 HANDBOOK_SECTION = {
     CLOSING_KEYWORD: "Fix a bug",
     UNRELEASED_BUG_LABELS: "Run Fleet locally for QA purposes",

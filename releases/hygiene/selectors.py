@@ -206,8 +206,8 @@ class HygieneSummary:
 
     @property
     def count_rows(self) -> list[tuple[str, str, int]]:
-        """(rule, its handbook section, how many findings) in the rules' order."""
-        return [(rule, rules.HANDBOOK_SECTION[rule], self.counts[rule]) for rule in rules.RULES]
+        """(rule, its title, how many findings) in the rules' order."""
+        return [(rule, rules.RULE_TITLE[rule], self.counts[rule]) for rule in rules.RULES]
 
 
 def release_hygiene(*, release: Release) -> HygieneSummary:
