@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,12 @@ from releases.dogfood.forms import DogfoodDeployForm
 from releases.dogfood.selectors import dogfood_history, dogfood_last_deployed
 from releases.dogfood.services import DEPLOYABLE, dogfood_deploy, dogfood_dispatch_payload
 from releases.permissions import can_drive
+
+_OUTCOME = {
+    "dry-run": "Dry run: the dispatch of {image} was recorded, not sent.",
+    "done": "GitHub started the dogfood deploy of {image}.",
+    "failed": "GitHub refused the dispatch of {image}: see the history, then try again.",
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +42,12 @@ def dogfood(request: HtmxHttpRequest, version: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("reason", exc)
         else:
-            messages.success(request, f"{deploy.image}: {deploy.status}.")
+            messages.success(
+                request,
+                _OUTCOME.get(deploy.status, "{image}: {status}.").format(
+                    image=deploy.image, status=deploy.status
+                ),
+            )
             return redirect("releases:dogfood", version=version)
     now = timezone.now()
     return render(
@@ -53,7 +66,7 @@ def dogfood(request: HtmxHttpRequest, version: str) -> HttpResponse:
                 f"/repos/{settings.GITHUB_REPOSITORY}/actions/workflows/"
                 f"{settings.FLEETOPS_DOGFOOD_WORKFLOW}/dispatches"
             ),
-            "payload": dogfood_dispatch_payload(version=release.version),
+            "payload": json.dumps(dogfood_dispatch_payload(version=release.version)),
             "writes_on": settings.FLEETOPS_GITHUB_WRITE,
         },
         status=400 if form.errors else None,
