@@ -7,6 +7,9 @@ merge-exception requests (the EM, QA lead and release DRI), and customer-success
 (`SLACK_WEBHOOK_URL_RELEASES`, ...) and falls back to `SLACK_WEBHOOK_URL`; with neither set,
 messages are only recorded by their callers. A Slack failure is returned, logged and
 recorded, never raised: it must not fail the action that caused the message.
+
+Call it after the change it announces is committed (`transaction.on_commit`, or after the
+atomic block), never while holding a row lock: Slack can take seconds to answer.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+SLACK_TIMEOUT = (3.05, 5)  # connect, read (seconds)
 
 RELEASES = "releases"
 ONCALL = "oncall"
@@ -43,16 +48,22 @@ def slack_webhook_url(purpose: str = RELEASES) -> str:
     return getattr(settings, PURPOSE_SETTINGS[purpose], "") or settings.SLACK_WEBHOOK_URL
 
 
+def _send(url: str, text: str) -> requests.Response | requests.RequestException:
+    try:
+        return requests.post(url, json={"text": text}, timeout=SLACK_TIMEOUT)
+    except requests.RequestException as exc:
+        return exc
+
+
 def slack_announce(text: str, *, purpose: str = RELEASES) -> str:
     """Post `text`; returns "" (not configured), "sent" or "failed: <why>". Never raises."""
     url = slack_webhook_url(purpose)
     if not url:
         return ""
-    try:
-        response = requests.post(url, json={"text": text}, timeout=5)
-    except requests.RequestException as exc:
-        logger.warning("Slack announcement (%s) failed: %s", purpose, exc)
-        return f"failed: {type(exc).__name__}"[:100]
+    response = _send(url, text)
+    if isinstance(response, requests.RequestException):
+        logger.warning("Slack announcement (%s) failed: %s", purpose, response)
+        return f"failed: {type(response).__name__}"[:100]
     if response.status_code >= 300:
         logger.warning("Slack answered %s: %s", response.status_code, response.text[:200])
         return f"failed: Slack answered {response.status_code}"[:100]
@@ -78,3 +89,21 @@ def slack_announce_after_commit(
             record(status)
 
     transaction.on_commit(post)
+
+
+def slack_post(text: str, *, purpose: str = RELEASES) -> str | None:
+    """Post `text`: None when no webhook serves `purpose`, "" when posted, else why not,
+    in one sentence for people that never repeats the secret URL. Never raises."""
+    url = slack_webhook_url(purpose)
+    if not url:
+        return None
+    response = _send(url, text)
+    if isinstance(response, requests.Timeout):
+        return "Slack did not answer in time."
+    if isinstance(response, requests.ConnectionError):
+        return "Could not connect to Slack."
+    if isinstance(response, requests.RequestException):
+        return f"Could not post to Slack ({response.__class__.__name__})."
+    if response.status_code >= 300:
+        return f"Slack answered HTTP {response.status_code}: {response.text[:200]}"
+    return ""
