@@ -32,7 +32,8 @@ def dogfood(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """GET: what the deploy would do; POST: the DRI (or staff) deploys."""
     release = release_get(version=version)
     form = DogfoodDeployForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refused_input = request.method == "POST" and not form.is_valid()
+    if request.method == "POST" and not refused_input:
         try:
             deploy = dogfood_deploy(
                 release=release, actor=request.user, reason=form.cleaned_data["reason"]
@@ -69,5 +70,7 @@ def dogfood(request: HtmxHttpRequest, version: str) -> HttpResponse:
             "payload": json.dumps(dogfood_dispatch_payload(version=release.version)),
             "writes_on": settings.FLEETOPS_GITHUB_WRITE,
         },
-        status=400 if form.errors else None,
+        # A malformed reason is bad input (400); a deploy the rules refuse (not published,
+        # sales hours without a reason, an older version) is said next to the field (200).
+        status=400 if refused_input else None,
     )
