@@ -106,6 +106,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Fail fast when the database is unreachable: /healthz and pages answer 503 quickly.
     # A database that accepts connections but never answers: connect_timeout bounds the
     # handshake, TCP keepalives and tcp_user_timeout a dead peer, statement_timeout a query.
+    # After a failed connection attempt, others in the same request fail at once.
+    DATABASES["default"]["ENGINE"] = "fleetops.core.dbbackend"
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options.setdefault("connect_timeout", 3)
     _db_options.setdefault("keepalives", 1)

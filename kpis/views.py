@@ -6,7 +6,7 @@ import csv
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fleetops.core.exports import csv_safe
 from kpis.selectors import (
@@ -18,7 +18,7 @@ from kpis.selectors import (
 )
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Charts and table of the recorded weeks; htmx swaps only the view for a new group/period."""
     page = kpi_page(period=request.GET.get("weeks", ""), group=request.GET.get("group", "").strip())
@@ -29,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page})
 
 
-@require_GET
+@require_safe
 def weekly_csv(request: HttpRequest) -> HttpResponse:
     """Every recorded week, one row each, oldest first."""
     snapshots = kpi_snapshots()
@@ -43,7 +43,7 @@ def weekly_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def weekly_json(request: HttpRequest) -> JsonResponse:
     """Every recorded week, oldest first, as `record_kpis --json` prints them (and more)."""
     data = [kpi_snapshot_export(snapshot) for snapshot in kpi_snapshots()]

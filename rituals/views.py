@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fleetops.org.roles import person_of
 from oncall.models import OncallProfile
@@ -26,7 +26,7 @@ from rituals.selectors import (
 )
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """Every ritual, its DRI, next due date and last issue; filters by DRI and file."""
     catalogue = ritual_catalogue()
@@ -48,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "rituals/index.html", {"page": page, "form": form, "profile": profile})
 
 
-@require_GET
+@require_safe
 def rituals_json(request: HttpRequest) -> JsonResponse:
     """What `manage.py rituals --json` prints, for today (UTC)."""
     return JsonResponse(
@@ -87,7 +87,7 @@ def _feed(request: HttpRequest, *, name: str, mine_of: str | None, filename: str
     return _ics_response(body, filename)
 
 
-@require_GET
+@require_safe
 @login_not_required
 def feed_mine(request: HttpRequest, token: str) -> HttpResponse:
     """The due dates of the coming year of the token owner's own rituals."""
@@ -96,7 +96,7 @@ def feed_mine(request: HttpRequest, token: str) -> HttpResponse:
     return _feed(request, name=name, mine_of=person.github_login, filename="rituals-mine.ics")
 
 
-@require_GET
+@require_safe
 @login_not_required
 def feed_all(request: HttpRequest, token: str) -> HttpResponse:
     """The due dates of the coming year of every ritual."""

@@ -7,7 +7,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from kombu.exceptions import OperationalError as BrokerError
 
 from fleetops.github.boards.selectors import board_summaries
@@ -17,7 +17,7 @@ from fleetops.github.tasks import repository_sync_task
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def sync_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -31,7 +31,7 @@ def sync_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def sync_status(request: HttpRequest) -> HttpResponse:
     """The live status panel; htmx polls it while a sync runs."""
     return render(request, "github/sync.html#sync-panel", {"latest": sync_run_latest()})

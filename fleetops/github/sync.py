@@ -30,8 +30,6 @@ import contextlib
 import datetime as dt
 import logging
 import re
-import threading
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +44,13 @@ from fleetops.github.client import (
     GitHubError,
     GitHubNotFound,
     Page,
+)
+from fleetops.github.locks import (
+    LockHeartbeat,
+    SyncLocked,
+    lock_acquire,
+    lock_release,
+    lock_ttl,
 )
 from fleetops.github.models import ConditionalRequest, Issue, Repository, SyncRun, Tag
 from fleetops.github.upsert import (
@@ -69,10 +74,6 @@ WATCHED_REPOSITORIES = ("osquery/osquery", "macadmins/osquery-extension")
 REFERENCE_TTL = dt.timedelta(hours=1)
 TAG_DATES_PER_RUN = 20
 REFERENCE_STEP = "reference data"
-
-
-class SyncLocked(Exception):
-    """Another sync of this repository holds the lock."""
 
 
 @dataclass
@@ -99,68 +100,13 @@ class SyncContext:
         )
         renewed = Repository.objects.filter(
             pk=self.repository.pk, lock_owner=self.lock_token
-        ).update(lock_expires_at=timezone.now() + _lock_ttl())
+        ).update(lock_expires_at=timezone.now() + lock_ttl())
         if not renewed:
             raise SyncLocked("the sync lock was taken over (this run was too slow); stopping")
 
 
 def _github_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _lock_ttl() -> dt.timedelta:
-    """How long a sync's lock outlives its last sign of life (renewed every page)."""
-    return dt.timedelta(seconds=settings.GITHUB_SYNC_LOCK_SECONDS)
-
-
-def _lock_acquire(repository: Repository) -> str | None:
-    """Take the repository's sync lock if it is free or expired; returns the token."""
-    token = uuid.uuid4().hex
-    now = timezone.now()
-    taken = Repository.objects.filter(
-        Q(lock_expires_at__isnull=True) | Q(lock_expires_at__lt=now), pk=repository.pk
-    ).update(lock_owner=token, lock_expires_at=now + _lock_ttl())
-    return token if taken else None
-
-
-class LockHeartbeat:
-    """Renews a sync's lock every third of its lifetime from a thread, while the sync lives.
-
-    Pages renew it too; the heartbeat keeps a slow step (a long upsert, a GitHub timeout)
-    from losing the lock, so the lifetime can be short: a killed worker's lock expires
-    within `GITHUB_SYNC_LOCK_SECONDS` and the next sync runs.
-    """
-
-    def __init__(self, repository_pk: int, token: str) -> None:
-        self.repository_pk, self.token = repository_pk, token
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="sync-lock")
-
-    def __enter__(self) -> LockHeartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        every = max(_lock_ttl().total_seconds() / 3, 1)
-        try:
-            while not self._stop.wait(every):
-                Repository.objects.filter(pk=self.repository_pk, lock_owner=self.token).update(
-                    lock_expires_at=timezone.now() + _lock_ttl()
-                )
-        except Exception:  # the sync itself notices a lost lock at its next page
-            logger.exception("sync lock heartbeat stopped")
-        finally:
-            connection.close()  # this thread's own connection
-
-
-def _lock_release(repository: Repository, token: str) -> None:
-    Repository.objects.filter(pk=repository.pk, lock_owner=token).update(
-        lock_owner="", lock_expires_at=None
-    )
 
 
 def repository_sync(
@@ -178,7 +124,7 @@ def repository_sync(
     repository = repository_get(repository_name or settings.GITHUB_REPOSITORY)
     now = timezone.now()
     kind = SyncRun.Kind.FULL if full else SyncRun.Kind.INCREMENTAL
-    token = _lock_acquire(repository)
+    token = lock_acquire(repository)
     if token is None:
         return SyncRun.objects.create(
             repository=repository,
@@ -220,7 +166,7 @@ def repository_sync(
         _finish(ctx, SyncRun.Outcome.OK, "")
     finally:
         heartbeat.__exit__()
-        _lock_release(repository, token)
+        lock_release(repository, token)
         if own_client:
             client.close()
     return run

@@ -8,7 +8,8 @@ from django.db import InterfaceError, OperationalError
 from fleetops.github.boards.rules import BoardAnswerError
 from fleetops.github.boards.services import boards_sync
 from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
-from fleetops.github.sync import SyncLocked, repository_sync, tag_dates_backfill
+from fleetops.github.locks import SyncLocked
+from fleetops.github.sync import repository_sync, tag_dates_backfill
 from fleetops.github.upsert import MalformedPayload
 from fleetops.github.webhooks import (
     WebhookDeliveryConflict,

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from fleetops.core.bounds import parse_int
 from fleetops.core.htmx import HtmxHttpRequest, is_htmx, reload_or_redirect
@@ -45,7 +45,7 @@ def _capacity_context(
     }
 
 
-@require_GET
+@require_safe
 def capacity(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
@@ -54,7 +54,7 @@ def capacity(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def capacity_sprint(request: HtmxHttpRequest, number: int) -> HttpResponse:
     """Who is on call and away in one sprint, per product group (the EM's click-through)."""
     board = capacity_board(sprint_number=number)
@@ -65,7 +65,7 @@ def capacity_sprint(request: HtmxHttpRequest, number: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def capacity_json(request: HtmxHttpRequest) -> JsonResponse:
     """[{"group", "engineers", "working_days", "oncall_days", "time_off_days",
     "available_days", "percent", "points", "bug_points"}] for `?sprint=<number>`

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from fleetops.core.htmx import HtmxHttpRequest, is_htmx, reload_or_redirect
 from fleetops.org.models import Person
@@ -101,7 +101,7 @@ def _page_context(
     }
 
 
-@require_GET
+@require_safe
 def index(request: HtmxHttpRequest) -> HttpResponse:
     fairness = FairnessForm(request.GET or None)
     period = fairness.cleaned_data if fairness.is_valid() else {}
@@ -209,7 +209,7 @@ def feed_rotate(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("oncall:index")
 
 
-@require_GET
+@require_safe
 def now_json(request: HtmxHttpRequest) -> JsonResponse:
     """{"rotation", "on_call", "until", "next"}: who is on call now, until when, who is next."""
     shift = oncall_shift_current()
@@ -237,7 +237,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @login_not_required
 def feed_rotation(request: HtmxHttpRequest, token: str, rotation_id: int) -> HttpResponse:
     profile = feed_profile(token=token)
@@ -256,7 +256,7 @@ def feed_rotation(request: HtmxHttpRequest, token: str, rotation_id: int) -> Htt
     return _ics_response(body, f"oncall-rotation-{rotation_id}.ics")
 
 
-@require_GET
+@require_safe
 @login_not_required
 def feed_me(request: HtmxHttpRequest, token: str) -> HttpResponse:
     profile = feed_profile(token=token)

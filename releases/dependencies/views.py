@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from kombu.exceptions import OperationalError as BrokerError
 
 from fleetops.core.bounds import parse_int
@@ -73,14 +73,14 @@ def _context(request: HtmxHttpRequest, release: Release | None, **extra: object)
     }
 
 
-@require_GET
+@require_safe
 def dependencies_current(request: HtmxHttpRequest) -> HttpResponse:
     """The checks of the release the organisation is working on (or the ad hoc runs)."""
     release = release_current()
     return render(request, TEMPLATE, _context(request, release, run_id=_int_param(request, "run")))
 
 
-@require_GET
+@require_safe
 def dependencies_release(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     return render(request, TEMPLATE, _context(request, release, run_id=_int_param(request, "run")))
@@ -121,7 +121,7 @@ def dependencies_run(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, f"{TEMPLATE}#run-panel", context)
 
 
-@require_GET
+@require_safe
 def dependencies_status(request: HtmxHttpRequest) -> HttpResponse:
     """The progress panel htmx polls; once the run is under way, the results come along."""
     release = _release_param(request.GET.get("release", ""))

@@ -16,6 +16,7 @@ from fleetops.github.client import (
     GitHubRateLimited,
     GitHubTransientError,
 )
+from fleetops.github.locks import LockHeartbeat, lock_acquire
 from fleetops.github.models import (
     ExternalRelease,
     Issue,
@@ -26,12 +27,7 @@ from fleetops.github.models import (
     Tag,
 )
 from fleetops.github.selectors import mirror_counts
-from fleetops.github.sync import (
-    LockHeartbeat,
-    _lock_acquire,
-    repository_sync,
-    tag_dates_backfill,
-)
+from fleetops.github.sync import repository_sync, tag_dates_backfill
 from fleetops.github.tasks import repository_sync_task
 
 REPO = "fleetdm/fleet"
@@ -218,9 +214,9 @@ def test_sync_marks_deleted_and_transferred_issues(fake_github):
 
 def test_sync_second_sync_while_one_runs_is_skipped(fake_github):
     repository = Repository.objects.create(full_name=REPO)
-    from fleetops.github.sync import _lock_acquire
+    from fleetops.github.locks import lock_acquire
 
-    assert _lock_acquire(repository)
+    assert lock_acquire(repository)
     run = _sync()
     assert run.outcome == "skipped"
     assert fake_github.request_count == 0
@@ -350,15 +346,15 @@ def test_sync_task_retries_after_a_database_blip(fake_github, monkeypatch):
 def test_lock_heartbeat_keeps_the_lock_alive_and_a_dead_lock_expires(settings):
     settings.GITHUB_SYNC_LOCK_SECONDS = 3
     repository = Repository.objects.create(full_name="fleetdm/heartbeat")
-    token = _lock_acquire(repository)
+    token = lock_acquire(repository)
     first = Repository.objects.get(pk=repository.pk).lock_expires_at
     with LockHeartbeat(repository.pk, token):
         deadline = time.monotonic() + 10
         while Repository.objects.get(pk=repository.pk).lock_expires_at == first:
             assert time.monotonic() < deadline, "the heartbeat never renewed the lock"
             time.sleep(0.2)
-    assert _lock_acquire(repository) is None  # still held: renewed
+    assert lock_acquire(repository) is None  # still held: renewed
     Repository.objects.filter(pk=repository.pk).update(
         lock_expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
-    assert _lock_acquire(repository) is not None  # a dead run's lock is taken over
+    assert lock_acquire(repository) is not None  # a dead run's lock is taken over

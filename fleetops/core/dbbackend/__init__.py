@@ -1,0 +1,1 @@
+"""PostgreSQL with a short circuit breaker on connecting (see `base.DatabaseWrapper`)."""
