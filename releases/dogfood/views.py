@@ -27,7 +27,7 @@ _OUTCOME = {
 }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dogfood(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """GET: what the deploy would do; POST: the DRI (or staff) deploys."""
     release = release_get(version=version)

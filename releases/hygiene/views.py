@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fleetops.core.htmx import HtmxHttpRequest
 from releases.board.selectors import release_get
@@ -12,7 +12,7 @@ from releases.hygiene import rules
 from releases.hygiene.selectors import release_hygiene
 
 
-@require_GET
+@require_safe
 def hygiene(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     summary = release_hygiene(release=release)
@@ -30,7 +30,7 @@ def hygiene(request: HtmxHttpRequest, version: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def hygiene_json(request: HtmxHttpRequest, version: str) -> JsonResponse:
     """`GET /releases/<version>/hygiene.json`: the findings, as `release_hygiene --json`."""
     release = release_get(version=version)

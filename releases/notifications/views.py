@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from fleetops.core.htmx import HtmxHttpRequest, forbidden
 from releases.board.selectors import release_get
@@ -22,7 +22,7 @@ _SAID = {
 }
 
 
-@require_GET
+@require_safe
 def pushed(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     return render(
