@@ -319,6 +319,24 @@ GITHUB_SYNC_LOCK_SECONDS = env.int("GITHUB_SYNC_LOCK_SECONDS", default=60)
 GITHUB_WRITE_PAUSE = env.float("GITHUB_WRITE_PAUSE", default=1.0)
 GO_RELEASES_URL = env.str("GO_RELEASES_URL", default="https://go.dev/dl/?mode=json&include=all")
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
+# One incoming webhook per purpose (fleetops/core/slack.py), each falling back to the above.
+SLACK_WEBHOOK_URL_RELEASES = env.str("SLACK_WEBHOOK_URL_RELEASES", default="")
+SLACK_WEBHOOK_URL_ONCALL = env.str("SLACK_WEBHOOK_URL_ONCALL", default="")
+SLACK_WEBHOOK_URL_DEPENDENCIES = env.str("SLACK_WEBHOOK_URL_DEPENDENCIES", default="")
+SLACK_WEBHOOK_URL_MERGE_EXCEPTIONS = env.str("SLACK_WEBHOOK_URL_MERGE_EXCEPTIONS", default="")
+SLACK_WEBHOOK_URL_CUSTOMER_SUCCESS = env.str("SLACK_WEBHOOK_URL_CUSTOMER_SUCCESS", default="")
+# Pushed stories (handbook, "Notify stakeholders when a user story is pushed"): the Head of
+# Product Design's GitHub login, mentioned on each pushed story, and how Slack names the VP
+# of Customer Success (e.g. "<@U012AB3CD>") in the customer-success message.
+FLEETOPS_HEAD_OF_PRODUCT_DESIGN = env.str("FLEETOPS_HEAD_OF_PRODUCT_DESIGN", default="")
+FLEETOPS_CUSTOMER_SUCCESS_LEAD = env.str(
+    "FLEETOPS_CUSTOMER_SUCCESS_LEAD", default="VP of Customer Success"
+)
+# The dogfood instance's deploy workflow in GITHUB_REPOSITORY (handbook, "Deploy a new
+# release to dogfood") and the name of its image input: fleetdm/fleet's workflow declares
+# `inputs.DOCKER_IMAGE` (required), and GitHub refuses a dispatch with an undeclared input.
+FLEETOPS_DOGFOOD_WORKFLOW = env.str("FLEETOPS_DOGFOOD_WORKFLOW", default="dogfood-deploy.yml")
+FLEETOPS_DOGFOOD_IMAGE_INPUT = env.str("FLEETOPS_DOGFOOD_IMAGE_INPUT", default="DOCKER_IMAGE")
 # The rituals YAML files, paths in GITHUB_REPOSITORY (read from its default branch).
 FLEETOPS_RITUALS_FILES = [
     path.strip().strip("/")

@@ -4,6 +4,8 @@
   the activity feed, feature-merge exceptions.
 - `releases/dependencies/models.py`: the pre-release dependency checks' runs and results,
   and what people did about them (issues, acknowledgements, feed confirmations).
+- `releases/dogfood/models.py`: deploys of a release to the dogfood instance.
+- `releases/notifications/models.py`: pushed-story notices (once per story).
 """
 
 from releases.board.models import (
@@ -24,6 +26,8 @@ from releases.dependencies.models import (
     DependencyIssue,
     FeedConfirmation,
 )
+from releases.dogfood.models import DogfoodDeploy
+from releases.notifications.models import PushedStoryNotice
 
 __all__ = [
     "VERSION_RE",
@@ -32,8 +36,10 @@ __all__ = [
     "DependencyCheckResult",
     "DependencyCheckRun",
     "DependencyIssue",
+    "DogfoodDeploy",
     "FeedConfirmation",
     "MergeException",
+    "PushedStoryNotice",
     "Release",
     "ReleaseCandidate",
     "ReleaseQuerySet",

@@ -69,5 +69,9 @@ def endpoints() -> list[Endpoint]:
                 "release dependencies", reverse("releases:dependencies-release", args=[version])
             ),
             Endpoint("milestone conclusion plan", reverse("releases:conclude", args=[version])),
+            Endpoint("release hygiene", reverse("releases:hygiene", args=[version])),
+            Endpoint("release hygiene.json", reverse("releases:hygiene-json", args=[version])),
+            Endpoint("dogfood deploy", reverse("releases:dogfood", args=[version])),
+            Endpoint("pushed stories", reverse("releases:pushed", args=[version])),
         ]
     return found

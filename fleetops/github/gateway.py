@@ -241,6 +241,27 @@ def branch_create(
     )
 
 
+def workflow_dispatch(
+    *,
+    workflow: str,
+    ref: str,
+    inputs: dict[str, str],
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+) -> GitHubWrite:
+    """Run a GitHub Actions workflow (`workflow_dispatch`): GitHub answers 204, no body."""
+    return github_write(
+        action="workflow.dispatch",
+        method="POST",
+        path=_repo_path(f"actions/workflows/{workflow}/dispatches"),
+        payload={"ref": ref, "inputs": inputs},
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
 def board_item_move(
     *,
     item: BoardItem,

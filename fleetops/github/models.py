@@ -153,6 +153,9 @@ class Issue(models.Model):
     number = models.PositiveIntegerField()
     is_pull_request = models.BooleanField(default=False)
     title = models.CharField(max_length=500)
+    # The description (markdown): hygiene reads closing keywords in PR bodies, notifications
+    # the requesters a story names. GitHub caps it at 65,536 characters.
+    body = models.TextField(blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices)
     state_reason = models.CharField(max_length=20, blank=True)
     draft = models.BooleanField(default=False)

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F
 from django.utils import timezone
 
-from fleetops.core.slack import slack_announce_after_commit
+from fleetops.core.slack import RELEASES, slack_announce_after_commit
 from releases.board.models import Activity, Release
 
 
@@ -27,8 +27,10 @@ def activity_record(
     message: str,
     actor: AbstractBaseUser | None = None,
     announce: bool = False,
+    purpose: str = RELEASES,
 ) -> Activity:
-    """Add to the release's activity feed; with `announce`, also post it to Slack after commit."""
+    """Add to the release's activity feed; with `announce`, also post it to Slack after commit,
+    to the webhook of `purpose` (fleetops/core/slack.py)."""
     entry = Activity.objects.create(
         release=release,
         kind=kind,
@@ -39,6 +41,7 @@ def activity_record(
     if announce:
         slack_announce_after_commit(
             message,
+            purpose=purpose,
             record=lambda status: Activity.objects.filter(pk=entry.pk).update(slack_status=status),
         )
     release_bump(release)

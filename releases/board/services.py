@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from fleetops.core import slack
 from fleetops.github import gateway
 from fleetops.github.client import GitHubError
 from fleetops.github.models import GitHubWrite, Issue
@@ -250,6 +251,13 @@ def release_candidate_head_refresh(*, release: Release) -> bool:
 # the feature work PR before it is merged into the release candidate branch."
 
 
+def _approvers(release: Release, group: ProductGroup) -> str:
+    """Who must approve (the EM, the QA lead, the release DRI), for the request's Slack message."""
+    people = (group.engineering_manager, group.qa_lead, release.dri)
+    names = list(dict.fromkeys(person.name for person in people if person is not None))
+    return f" To approve: {', '.join(names)}." if names else ""
+
+
 @transaction.atomic
 def merge_exception_request(
     *,
@@ -275,7 +283,10 @@ def merge_exception_request(
         release=release,
         kind="exception",
         actor=actor,
-        message=f"Merge exception requested for #{pr_number} ({group.name}): {reason.strip()}",
+        message=f"Merge exception requested for #{pr_number} ({group.name}): {reason.strip()}"
+        + _approvers(release, group),
+        announce=True,
+        purpose=slack.MERGE_EXCEPTIONS,
     )
     return exception
 

@@ -33,6 +33,7 @@ from releases.board.services import (
     signoff_set_state,
 )
 from releases.dependencies.selectors import dependency_gate
+from releases.hygiene.panels import release_board_panels
 from releases.permissions import can_drive
 
 
@@ -115,7 +116,8 @@ def _board_context(request: HtmxHttpRequest, release: Release, gate=None) -> dic
 @require_GET
 def board(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
-    return render(request, "releases/board.html", _board_context(request, release))
+    context = {**_board_context(request, release), **release_board_panels(release=release)}
+    return render(request, "releases/board.html", context)
 
 
 @require_GET

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fleetops.core import slack
 from fleetops.github import gateway
 from fleetops.github.client import GitHubClient
 from fleetops.github.models import GitHubWrite, Issue, Repository
@@ -346,6 +347,7 @@ def dependency_feeds_confirm(
         actor=actor,
         message=message,
         announce=may_affect_feeds,
+        purpose=slack.DEPENDENCIES,
     )
     return confirmation
 

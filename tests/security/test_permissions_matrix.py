@@ -242,6 +242,16 @@ MATRIX: dict[str, Entry] = {
         data=lambda w: {"decision": "approve"},
         allowed=_roles("qa", "em", "dri"),
     ),
+    # Dogfood deploys: can_drive (the DRI and staff). Pushed-story notices: any EM (the
+    # handbook's owner of the step), the release DRI and staff.
+    "releases:dogfood": Entry(
+        kwargs=lambda w: V,
+        data=lambda w: {"reason": "coordinated with #g-sales"},
+        allowed=_roles("dri", "staff"),
+    ),
+    "releases:pushed-notify": Entry(
+        kwargs=lambda w: V | {"number": 4242}, allowed=_roles("em", "dri", "staff")
+    ),
     # dependency_checks.can_run_dependency_checks: staff, the DRI, any EM or QA lead.
     "releases:dependencies-run": Entry(
         data=lambda w: {"release": "4.75.0"},
@@ -394,6 +404,8 @@ def test_matrix_allowed_roles_change_something(world, django_capture_on_commit_c
     no_change_expected = {
         "releases:cut",  # the fixture's release is in QA: no RC cut (a clear message)
         "releases:conclude",  # not published yet: nothing to conclude
+        "releases:dogfood",  # not published yet: not deployed (said next to the field)
+        "releases:pushed-notify",  # no story is labelled ~pushed: "not an open story ..."
         "oncall:calendar-import",  # Tess has no calendar URL: "No calendar URL is set."
         "github:sync-now",  # only queues a task (recorded by `world`)
         "releases:dependencies-run",  # only queues a task

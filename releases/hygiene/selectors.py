@@ -1,0 +1,218 @@
+"""Release hygiene findings, read from the mirror (rules in `releases/hygiene/rules.py`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from fleetops.github.models import Issue
+from fleetops.org.models import ProductGroup
+from releases.board.models import MergeException, Release
+from releases.hygiene import rules
+
+# A cheap first sieve in the database: only texts holding a keyword's stem are parsed.
+_KEYWORD_STEMS = r"(clos|fix|resolv)"
+
+
+def _product_issues():
+    return Issue.objects.filter(repository__full_name=settings.GITHUB_REPOSITORY)
+
+
+def _mention(login: str) -> str:
+    return f"@{login}" if login else "the author"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def closing_keyword_findings() -> list[rules.Finding]:
+    """Open PRs whose title or body would close an open `bug` issue on merge."""
+    repository = settings.GITHUB_REPOSITORY
+    prs = (
+        _product_issues()
+        .open()
+        .pull_requests()
+        .filter(Q(title__iregex=_KEYWORD_STEMS) | Q(body__iregex=_KEYWORD_STEMS))
+        .select_related("repository")
+        .only("number", "title", "body", "author_login", "repository__full_name")
+        .order_by("number")
+    )
+    linked = {
+        pr: rules.closing_references(f"{pr.title}\n{pr.body}", repository=repository) for pr in prs
+    }
+    wanted = {n for numbers in linked.values() for n in numbers}
+    bugs = set(
+        _product_issues()
+        .open()
+        .issues()
+        .filter(number__in=wanted, labels__name="bug")
+        .values_list("number", flat=True)
+    )
+    findings = []
+    for pr, numbers in linked.items():
+        closing_bugs = [n for n in numbers if n in bugs]
+        if closing_bugs:
+            findings.append(
+                rules.Finding(
+                    rule=rules.CLOSING_KEYWORD,
+                    number=pr.number,
+                    title=pr.title,
+                    detail=rules.closing_keyword_detail(closing_bugs),
+                    act=_mention(pr.author_login),
+                    url=pr.html_url,
+                )
+            )
+    return findings
+
+
+def unreleased_bug_label_findings() -> list[rules.Finding]:
+    """Open `~unreleased bug` issues without `:release`, a product group label or an assignee."""
+    groups = list(ProductGroup.objects.active().select_related("engineering_manager"))
+    by_label = {group.github_label: group for group in groups if group.github_label}
+    bugs = (
+        _product_issues()
+        .open()
+        .issues()
+        .filter(labels__name=rules.UNRELEASED_BUG)
+        .select_related("repository")
+        .order_by("number")
+        .distinct()
+    )
+    # One query for every bug's labels, run even when there are none (a constant count).
+    labels_of: dict[int, list[str]] = {}
+    for issue_id, name in Issue.labels.through.objects.filter(
+        issue_id__in=bugs.values("pk")
+    ).values_list("issue_id", "label__name"):
+        labels_of.setdefault(issue_id, []).append(name)
+    findings = []
+    for bug in bugs:
+        labels = labels_of.get(bug.pk, [])
+        problems = rules.unreleased_bug_problems(
+            labels=labels, assignees=bug.assignees, group_labels=by_label
+        )
+        if not problems:
+            continue
+        group = next((by_label[name] for name in labels if name in by_label), None)
+        em = group.engineering_manager if group else None
+        act = em.name + " (EM)" if em else "the QA lead who filed it, or the group's EM"
+        findings.append(
+            rules.Finding(
+                rule=rules.UNRELEASED_BUG_LABELS,
+                number=bug.number,
+                title=bug.title,
+                detail=_sentence("; ".join(problems)),
+                act=act,
+                url=bug.html_url,
+            )
+        )
+    return findings
+
+
+def rc_merge_findings(*, rc_branch: str, release: Release | None) -> list[rules.Finding]:
+    """Open PRs into the RC branch that are neither unreleased-bug fixes nor approved exceptions."""
+    repository = settings.GITHUB_REPOSITORY
+    prs = list(
+        _product_issues()
+        .open()
+        .pull_requests()
+        .filter(base_ref=rc_branch)
+        .select_related("repository")
+        .only("number", "title", "body", "author_login", "repository__full_name")
+        .order_by("number")
+    )
+    referenced = {
+        pr.pk: rules.references(f"{pr.title}\n{pr.body}", repository=repository) for pr in prs
+    }
+    unreleased = set(
+        _product_issues()
+        .open()
+        .issues()
+        .filter(
+            labels__name=rules.UNRELEASED_BUG,
+            number__in={n for numbers in referenced.values() for n in numbers},
+        )
+        .values_list("number", flat=True)
+    )
+    exceptions = (
+        dict(
+            MergeException.objects.filter(
+                release=release, pr_number__in=[pr.number for pr in prs]
+            ).values_list("pr_number", "state")
+        )
+        if release is not None
+        else {}
+    )
+    findings = []
+    for pr in prs:
+        state = exceptions.get(pr.number)
+        if rules.rc_merge_allowed(
+            referenced=referenced[pr.pk],
+            open_unreleased_bugs=unreleased,
+            exception_approved=state == MergeException.State.APPROVED,
+        ):
+            continue
+        findings.append(
+            rules.Finding(
+                rule=rules.RC_MERGE,
+                number=pr.number,
+                title=pr.title,
+                detail=rules.rc_merge_detail(branch=rc_branch, exception_state=state),
+                act=_mention(pr.author_login) + " (and the group's EM, QA lead and release DRI)",
+                url=pr.html_url,
+            )
+        )
+    return findings
+
+
+def rc_branch_of(release: Release) -> str:
+    """The release's RC branch: the one cut, else the handbook's name for it."""
+    candidate = getattr(release, "candidate", None)
+    return candidate.branch if candidate is not None else release.rc_branch_name
+
+
+def release_for_branch(rc_branch: str) -> Release | None:
+    """The release whose RC branch is `rc_branch`, if fleetops knows it."""
+    release = Release.objects.filter(candidate__branch=rc_branch).first()
+    if release is not None:
+        return release
+    for candidate in Release.objects.filter(version__in=[rc_branch.rsplit("-v", 1)[-1]]):
+        if candidate.rc_branch_name == rc_branch:
+            return candidate
+    return None
+
+
+def hygiene_findings(*, rc_branch: str, release: Release | None) -> list[rules.Finding]:
+    """Every hygiene finding: one per PR or issue and rule, in the rules' order."""
+    return [
+        *closing_keyword_findings(),
+        *unreleased_bug_label_findings(),
+        *rc_merge_findings(rc_branch=rc_branch, release=release),
+    ]
+
+
+@dataclass(frozen=True)
+class HygieneSummary:
+    rc_branch: str
+    counts: dict[str, int]
+    findings: list[rules.Finding]
+
+    @property
+    def total(self) -> int:
+        return len(self.findings)
+
+    @property
+    def count_rows(self) -> list[tuple[str, str, int]]:
+        """(rule, its title, how many findings) in the rules' order."""
+        return [(rule, rules.RULE_TITLE[rule], self.counts[rule]) for rule in rules.RULES]
+
+
+def release_hygiene(*, release: Release) -> HygieneSummary:
+    """The release's hygiene: its RC branch, the findings, and their count per rule."""
+    branch = rc_branch_of(release)
+    findings = hygiene_findings(rc_branch=branch, release=release)
+    counts = Counter(finding.rule for finding in findings)
+    return HygieneSummary(branch, {rule: counts.get(rule, 0) for rule in rules.RULES}, findings)
