@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fleetops.core.slack import slack_post
+from fleetops.core.slack import ONCALL, slack_post, slack_webhook_url
 from fleetops.org.models import Person, process_time_zone
 from oncall.community.selectors import handoff_summary
 from oncall.models import (
@@ -100,7 +99,7 @@ def handoff_record(*, now: dt.datetime | None = None) -> list[OncallHandoff]:
                     text=_handoff_text(plan.name, outgoing, incoming, until_at, summary),
                     slack_status=(
                         OncallHandoff.Slack.PENDING
-                        if settings.SLACK_WEBHOOK_URL
+                        if slack_webhook_url(ONCALL)
                         else OncallHandoff.Slack.OFF
                     ),
                     created_at=now,
@@ -128,7 +127,7 @@ def handoff_announce(*, handoff_id: int) -> OncallHandoff:
     handoff = OncallHandoff.objects.get(pk=handoff_id)
     if not claimed:
         return handoff
-    error = slack_post(handoff.text)
+    error = slack_post(handoff.text, purpose=ONCALL)
     if error is None:
         handoff.slack_status, handoff.slack_error = OncallHandoff.Slack.OFF, ""
     elif error:

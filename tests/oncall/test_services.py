@@ -394,7 +394,7 @@ def test_handoff_is_claimed_before_slack_is_called_and_not_posted_again(
     settings.SLACK_WEBHOOK_URL = "http://127.0.0.1:9/services/secret"
     seen = []
 
-    def post(text):
+    def post(text, *, purpose="releases"):
         handoff = OncallHandoff.objects.get()
         seen.append((handoff.slack_status, handoff.slack_error))
         return ""
