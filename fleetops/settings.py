@@ -317,6 +317,9 @@ GITHUB_SYNC_LOCK_SECONDS = env.int("GITHUB_SYNC_LOCK_SECONDS", default=60)
 GITHUB_WRITE_PAUSE = env.float("GITHUB_WRITE_PAUSE", default=1.0)
 GO_RELEASES_URL = env.str("GO_RELEASES_URL", default="https://go.dev/dl/?mode=json&include=all")
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
+# The repository whose Actions variable QAWOLF_DEPLOY_TAG says what QA Wolf tests each
+# morning (handbook: the RC branch during the RC period, `main` once concluded).
+FLEETOPS_QAWOLF_REPOSITORY = env.str("FLEETOPS_QAWOLF_REPOSITORY", default="fleetdm/confidential")
 # The rituals YAML files, paths in GITHUB_REPOSITORY (read from its default branch).
 FLEETOPS_RITUALS_FILES = [
     path.strip().strip("/")
