@@ -231,18 +231,37 @@ def qawolf_write(*, release: Release, value: str, key: str) -> PlannedWrite:
     )
 
 
-def _recorded(release: Release) -> list[WriteOutcome]:
-    """A concluded release's writes, as recorded: nothing is sent again."""
+def _recorded(release: Release, *, status: str = "skipped") -> list[WriteOutcome]:
+    """This release's conclusion writes done for real, as recorded (nothing is sent again)."""
+    prefix = f"conclude:{release.version}:"
     rows = GitHubWrite.objects.filter(
-        dedupe_key__startswith=f"conclude:{release.version}:", status=GitHubWrite.Status.DONE
+        dedupe_key__startswith=prefix, status=GitHubWrite.Status.DONE
     ).order_by("created_at", "pk")
     return [
         WriteOutcome(
-            PlannedWrite("", row.reason, row.dedupe_key, row.method, row.path, row.payload, _never),
-            "skipped",
+            PlannedWrite(
+                row.dedupe_key.removeprefix(prefix).split(":", 1)[0],
+                row.reason.split(": ", 1)[-1],
+                row.dedupe_key,
+                row.method,
+                row.path,
+                row.payload,
+                _never,
+            ),
+            status,
         )
         for row in rows
     ]
+
+
+def _with_earlier(
+    release: Release, outcomes: list[WriteOutcome], *, status: str
+) -> list[WriteOutcome]:
+    """The plan's outcomes plus the writes an earlier, interrupted run did that the plan no
+    longer shows (an item moved to "Closed" has left "Ready for release"), by step."""
+    planned = {o.write.key for o in outcomes}
+    earlier = [o for o in _recorded(release, status=status) if o.write.key not in planned]
+    return sorted([*earlier, *outcomes], key=lambda o: o.write.step)
 
 
 def _never(actor: AbstractBaseUser | None) -> GitHubWrite:
@@ -271,7 +290,8 @@ def conclusion_preview(*, release: Release) -> ConclusionResult:
     if release.state == Release.State.CONCLUDED:
         return ConclusionResult(release, _recorded(release), [], True)
     plan = conclusion_plan(release=release)
-    return ConclusionResult(release, plan_preview(plan.writes), plan.left_open, False)
+    outcomes = _with_earlier(release, plan_preview(plan.writes), status="done")
+    return ConclusionResult(release, outcomes, plan.left_open, False)
 
 
 def release_conclude(*, release: Release, actor: AbstractBaseUser | None) -> ConclusionResult:
@@ -287,7 +307,7 @@ def release_conclude(*, release: Release, actor: AbstractBaseUser | None) -> Con
     if release.state == Release.State.CONCLUDED:
         return ConclusionResult(release, _recorded(release), [], True)
     plan = conclusion_plan(release=release)
-    outcomes = plan_apply(plan.writes, actor=actor)
+    outcomes = _with_earlier(release, plan_apply(plan.writes, actor=actor), status="skipped")
     concluded = all_done(outcomes)
     if concluded:
         _concluded(release, actor, outcomes, plan.left_open)
