@@ -27,6 +27,7 @@ from releases.dependencies.rules import (
     ACTIONS,
     BLOCKING_CHECKS,
     CHECK_ORDER,
+    UNACKNOWLEDGEABLE,
     Action,
     DependencyCheckError,
     Status,
@@ -310,8 +311,14 @@ def dependency_page(
             row.can_file = row.can_file and can_act and run == latest_run
             if preview and (row.can_file or row.issue is None):
                 row.draft = _draft(result, oncall)
+        # Go and macadmins-extension blockers are fixed, never acknowledged; other outdated
+        # checks may be, with a reason.
         row.can_acknowledge = (
-            can_act and release is not None and row.verdict_key == "blocker" and run == latest_run
+            can_act
+            and release is not None
+            and row.verdict_key in ("outdated", "qa")
+            and result.check_name not in UNACKNOWLEDGEABLE
+            and run == latest_run
         )
         rows.append(row)
     return DependencyPage(
