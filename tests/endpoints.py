@@ -69,5 +69,6 @@ def endpoints() -> list[Endpoint]:
                 "release dependencies", reverse("releases:dependencies-release", args=[version])
             ),
             Endpoint("milestone conclusion plan", reverse("releases:conclude", args=[version])),
+            Endpoint("release candidate cut plan", reverse("releases:cut", args=[version])),
         ]
     return found

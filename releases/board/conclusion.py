@@ -138,8 +138,9 @@ def _group_steps(plan: ConclusionPlan, board: Board) -> list[int]:
         labels = [label.name for label in item.issue.labels.all()]
         step = rules.conclusion_step(column=column, labels=labels)
         if step == "leave":
+            title = item.issue.title if item.issue_id else item.title
             plan.left_open.append(
-                LeftOpen(item.repository, item.number, item.title, column, item.html_url)
+                LeftOpen(item.repository, item.number, title, column, item.html_url)
             )
         elif step == "story":
             body = {"labels": rules.story_labels_concluded(labels)}
@@ -195,7 +196,10 @@ def _milestone_write(release: Release, number: int, title: str) -> PlannedWrite:
 
     def perform(actor: AbstractBaseUser | None) -> GitHubWrite:
         return gateway.milestone_close(
-            number=number, reason=f"conclude milestone {title}", actor=actor, dedupe_key=key
+            number=number,
+            reason=f"conclude milestone {title}: close milestone {title}",
+            actor=actor,
+            dedupe_key=key,
         )
 
     body = {"state": "closed"}
@@ -210,25 +214,24 @@ def _milestone_write(release: Release, number: int, title: str) -> PlannedWrite:
     )
 
 
-def qawolf_write(*, release: Release, value: str, key: str) -> PlannedWrite:
+def qawolf_write(*, release: Release, value: str, key: str, step: str = "7") -> PlannedWrite:
     """Handbook: set the QA repository's `QAWOLF_DEPLOY_TAG` (RC branch, or `main` after)."""
     repository = settings.FLEETOPS_QAWOLF_REPOSITORY
     body = {"name": QAWOLF_VARIABLE, "value": value}
+    what = f"set {QAWOLF_VARIABLE} of {repository} to {value}"
 
     def perform(actor: AbstractBaseUser | None) -> GitHubWrite:
         return gateway.actions_variable_set(
             repository=repository,
             name=QAWOLF_VARIABLE,
             value=value,
-            reason=f"Fleet v{release.version}: QA Wolf deploys {value} every morning",
+            reason=f"Fleet v{release.version}: {what}",
             actor=actor,
             dedupe_key=key,
         )
 
     path = f"/repos/{repository}/actions/variables/{QAWOLF_VARIABLE}"
-    return PlannedWrite(
-        "7", f"set {QAWOLF_VARIABLE} of {repository} to {value}", key, "PATCH", path, body, perform
-    )
+    return PlannedWrite(step, what, key, "PATCH", path, body, perform)
 
 
 def _recorded(release: Release, *, status: str = "skipped") -> list[WriteOutcome]:

@@ -167,7 +167,9 @@ def candidate_plan(*, release: Release, sha: str) -> list[PlannedWrite]:
             issue,
             create_issue,
         ),
-        qawolf_write(release=release, value=branch, key=f"rc:{release.version}:qawolf"),
+        qawolf_write(
+            release=release, value=branch, key=f"rc:{release.version}:qawolf", step="qawolf"
+        ),
     ]
 
 
