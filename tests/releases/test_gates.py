@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from releases.board.models import MergeException, Release, Signoff
+from releases.board.models import MergeException, Release, ReleaseCandidate, Signoff
 from releases.board.selectors import release_board
 from releases.board.services import (
     merge_exception_request,
@@ -125,3 +125,16 @@ def test_a_group_marked_ready_with_items_elsewhere_is_no_go(milestoned, org):
     html = _client(org["outsider"]).get("/releases/4.75.0/").content.decode()
     assert "MDM is marked ready, but 1 item of the milestone" in html
     assert 'href="https://github.com/fleetdm/fleet/issues/9004"' in html
+
+
+def test_the_cut_page_shows_the_plan_before_anything_is_cut(org, fake_github, main_branch):
+    Release.objects.filter(pk=org["release"].pk).update(state="planned")
+    dri = _client(org["release"].dri.user)
+    html = dri.get("/releases/4.75.0/cut").content.decode()
+    assert "Cut <code>rc-minor-fleet-v4.75.0</code>" in html
+    assert "POST /repos/fleetdm/fleet/git/refs" in html
+    assert "PATCH /repos/fleetdm/confidential/actions/variables/QAWOLF_DEPLOY_TAG" in html
+    assert "Cut the release candidate (dry run)" in html
+    assert not ReleaseCandidate.objects.exists()
+    assert dri.post("/releases/4.75.0/cut").status_code == 302
+    assert ReleaseCandidate.objects.get().dry_run
