@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from fleetops.github.boards.models import Board as BoardModel
 from fleetops.github.boards.models import BoardItem
-from fleetops.github.boards.rules import READY_FOR_RELEASE
+from fleetops.github.boards.rules import CLOSED, READY_FOR_RELEASE
 from fleetops.github.boards.selectors import NO_STATUS
 from fleetops.github.models import Issue, Label, SyncRun
 from fleetops.org.models import ProductGroup, Sprint
@@ -287,7 +287,7 @@ def _board_readiness(release: Release, cards: list[GroupCard]) -> None:
             column = item.status.column if item.status_id else NO_STATUS
             if column.lower() == READY_FOR_RELEASE.lower():
                 card.board_ready += 1
-            else:
+            elif column.lower() != CLOSED.lower():  # closed items are done, not waiting
                 columns.setdefault(column, []).append(item)
         card.board_not_ready = list(columns.items())
 

@@ -35,6 +35,10 @@ def test_dri_previews_and_applies_the_conclusion(
     settings.FLEETOPS_GITHUB_WRITE = False
     context, page, errors = _signed_in(browser, live_server, "dri")
     page.goto(f"{live_server.url}/releases/4.75.0/")
+    card = page.locator("#card-mdm")
+    expect(card).to_contain_text("3 of 4 items of the milestone in Ready for release")
+    expect(card.get_by_role("link", name="#9004")).to_be_visible()
+    page.screenshot(path="/tmp/relflow-board.png", full_page=True)
     page.get_by_role("link", name="Conclude milestone…").click()
 
     plan = page.locator("#conclusion-plan")
@@ -68,6 +72,8 @@ def test_dri_previews_and_applies_the_conclusion(
     phone_page = phone.new_page()
     for cookie in context.cookies():
         phone.add_cookies([cookie])
+    phone_page.goto(f"{live_server.url}/releases/4.75.0/")
+    phone_page.screenshot(path="/tmp/relflow-board-390.png", full_page=True)
     phone_page.goto(f"{live_server.url}/releases/4.75.0/conclude/")
     expect(phone_page.locator("#conclusion-plan")).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")

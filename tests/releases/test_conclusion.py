@@ -14,6 +14,7 @@ from releases.board.conclusion import (
     release_conclude,
 )
 from releases.board.models import Activity, Release
+from releases.board.selectors import release_board
 from tests.releases.boards import CONFIDENTIAL, REPO
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,11 @@ def test_dry_run_is_a_preview_then_real_writes_happen_once(milestoned, settings)
     _untouched(m)
     assert len(m.fake.writes) == 7
     assert Activity.objects.filter(release=m.release, kind="concluded").count() == 1
+    mdm = next(c for c in release_board(release=m.release).cards if c.group.slug == "mdm")
+    # The moved items are done, not waiting: only #9004 is still outside the column.
+    assert [(col, [i.number for i in items]) for col, items in mdm.board_not_ready] == [
+        ("In progress", [9004])
+    ]
 
     again = release_conclude(release=Release.objects.get(pk=m.release.pk), actor=dri)
     assert len(m.fake.writes) == 7  # a second apply writes nothing
