@@ -69,7 +69,7 @@ def webhook_delivery_process_task(self, delivery_id: int) -> str:
     if delivery is None:
         return f"webhook delivery {delivery_id} not found"
     if delivery.event in ("milestone", "create") and delivery.outcome.startswith("applied"):
-        mirror_synced_send(trigger="webhook")  # a new or closed milestone, a new RC branch
+        mirror_synced_send(trigger="webhook")  # a new or closed milestone, a new tag
     return f"webhook {delivery.event} {delivery.delivery_id}: {delivery.outcome}"
 
 

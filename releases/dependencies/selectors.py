@@ -250,6 +250,12 @@ def _draft(result: DependencyCheckResult, oncall: Person | None) -> IssueDraft |
         return None
 
 
+def _acknowledgeable(row: CheckRow) -> bool:
+    """Go and macadmins-extension blockers are fixed, never acknowledged (handbook: "we must
+    upgrade … before publishing the next release"); other outdated checks may be."""
+    return row.verdict_key in ("outdated", "qa") and row.check not in UNACKNOWLEDGEABLE
+
+
 def dependency_page(
     *,
     release: Release | None,
@@ -311,15 +317,8 @@ def dependency_page(
             row.can_file = row.can_file and can_act and run == latest_run
             if preview and (row.can_file or row.issue is None):
                 row.draft = _draft(result, oncall)
-        # Go and macadmins-extension blockers are fixed, never acknowledged; other outdated
-        # checks may be, with a reason.
-        row.can_acknowledge = (
-            can_act
-            and release is not None
-            and row.verdict_key in ("outdated", "qa")
-            and result.check_name not in UNACKNOWLEDGEABLE
-            and run == latest_run
-        )
+        row.can_acknowledge = can_act and release is not None and run == latest_run
+        row.can_acknowledge = row.can_acknowledge and _acknowledgeable(row)
         rows.append(row)
     return DependencyPage(
         release=release,
