@@ -44,9 +44,11 @@ browser:  # Debian's Chromium for the Playwright tests; nothing downloads a brow
 		&& (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "warning: $(CHROMIUM) missing; install Debian's chromium for the browser tests" >&2; }
 
-lint: venv  ## ruff check and format check
+lint: venv  ## ruff check and format check, import contracts, module and function size limits
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m pytest -q -p no:cacheprovider tests/architecture
 
 fmt: venv  ## ruff fix and format
 	$(VENV)/bin/ruff check --fix .

@@ -7,7 +7,8 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fleetops.settings")
-    from django.core.management import execute_from_command_line
+    # Django reads DJANGO_SETTINGS_MODULE on import: set it first (Django's own manage.py).
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     execute_from_command_line(sys.argv)
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class OncallConfig(AppConfig):
     name = "oncall"
     verbose_name = "On-call"
+
+    def ready(self) -> None:
+        # Registers the schedule's Celery tasks: autodiscovery imports only `oncall.tasks`,
+        # and task modules import models, which are not ready before this point.
+        from oncall.schedule import tasks  # noqa: F401, PLC0415 - see above

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oncall.selectors import OncallShift, oncall_shift_current
-
-_UNSET = object()
-
-
-def oncall_shift_for(request: HttpRequest) -> OncallShift | None:
-    """The current shift, computed once per request (a page may have set it already)."""
-    shift = getattr(request, "_oncall_shift", _UNSET)
-    if shift is _UNSET:
-        shift = oncall_shift_current()
-        request._oncall_shift = shift
-    return shift
+from oncall.schedule.selectors import OncallShift, oncall_shift_current
 
 
 def _until_label(shift: OncallShift | None) -> str:
@@ -28,27 +20,36 @@ def _until_label(shift: OncallShift | None) -> str:
     return f"{local:%a %H:%M}"
 
 
-def oncall_now(request: HttpRequest) -> dict[str, object]:
-    """`oncall_now` (a name), `oncall_until` (aware datetime), lazily: partials that do not
-    show the header cost no query."""
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {}
+def oncall_header(shift_of: Callable[[], OncallShift | None]) -> dict[str, object]:
+    """The header's names, each computed when a template shows it from `shift_of()`.
+
+    A page that has loaded the schedule already passes these in its own context (which
+    wins over a context processor's), with its shift: the header then costs no query.
+    """
 
     def person_name() -> str:
-        shift = oncall_shift_for(request)
+        shift = shift_of()
         return shift.person.name if shift and shift.person else ""
 
     def until():
-        shift = oncall_shift_for(request)
+        shift = shift_of()
         return shift.ends_at if shift and shift.person else None
 
     def rotation() -> str:
-        shift = oncall_shift_for(request)
+        shift = shift_of()
         return shift.rotation if shift else ""
 
     return {
         "oncall_now": person_name,
         "oncall_until": until,
-        "oncall_until_label": lambda: _until_label(oncall_shift_for(request)),
+        "oncall_until_label": lambda: _until_label(shift_of()),
         "oncall_rotation": rotation,
     }
+
+
+def oncall_now(request: HttpRequest) -> dict[str, object]:
+    """`oncall_now` (a name), `oncall_until` (aware datetime), lazily: partials that do not
+    show the header cost no query, and the shift is loaded at most once per render."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return oncall_header(functools.cache(oncall_shift_current))

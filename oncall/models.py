@@ -1,7 +1,7 @@
 """On-call: rotations, overrides and swaps, time off, calendar feeds and handoffs.
 
 A rotation's shifts are not stored: they are computed from its members' order, its first
-handoff and its shift length (`oncall/schedule.py`). What people decide on top of that is
+handoff and its shift length (`oncall/schedule/rules.py`). What people decide on top of that is
 stored: overrides (someone covers a range), swaps (two people trade shifts, kept as a pair
 of overrides), time off, and the handoffs that happened.
 """

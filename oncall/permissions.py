@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from fleetops.org.models import Person, ProductGroup
 from fleetops.org.roles import is_engineering_manager, person_of
 
-__all__ = ["can_manage_rotation", "can_manage_time_off", "person_of", "time_off_people"]
+__all__ = ["can_manage_rotation", "can_manage_time_off", "time_off_people"]
 
 
 def can_manage_rotation(user: AbstractBaseUser | AnonymousUser | None) -> bool:

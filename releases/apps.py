@@ -8,7 +8,8 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Releases"
 
     def ready(self) -> None:
-        # Imported here: the receiver's module imports models, which need the app registry.
-        from releases.board.sync import releases_from_github_receiver
+        # The receiver's module imports models, which exist only once the app registry is
+        # ready: imported here, the way Django connects signal receivers.
+        from releases.board.sync import releases_from_github_receiver  # noqa: PLC0415
 
         mirror_synced.connect(releases_from_github_receiver, dispatch_uid="releases-derive")

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 
 from fleetops.org.roles import person_of
 from oncall.models import OncallProfile
-from oncall.selectors import feed_profile
-from oncall.services import oncall_profile_for
+from oncall.schedule.selectors import feed_profile
+from oncall.schedule.services import oncall_profile_for
 from rituals.forms import RitualFilterForm
 from rituals.ics import ritual_calendar
 from rituals.selectors import (

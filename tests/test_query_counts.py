@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from fleetops.core.scale import scale_seed
 from tests.endpoints import endpoints
+from worlds.scale.seed import scale_seed
 
 
 def _measure() -> dict[str, tuple[int, int]]:

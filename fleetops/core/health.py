@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, connections
 
@@ -32,8 +33,6 @@ def broker_check() -> Check:
     url = settings.REDIS_URL
     if not url:
         return Check(ok=True, detail="none: tasks run eagerly in-process")
-    import redis
-
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         client.ping()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 FORBIDDEN_TEMPLATE = "core/forbidden.html"
@@ -46,3 +47,11 @@ def forbidden(request: HttpRequest, reason: object) -> HttpResponse:
     if is_htmx(request):
         return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
     return render(request, FORBIDDEN_TEMPLATE, {"message": message}, status=403)
+
+
+def reload_or_redirect(request: HttpRequest, to: str) -> HttpResponse:
+    """After a change: htmx reloads the page at `to` (the frame may show what changed, e.g.
+    who is on call), any other request is redirected there."""
+    if is_htmx(request):
+        return HttpResponseClientRedirect(to)
+    return redirect(to)

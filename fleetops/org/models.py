@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 SPRINT_LENGTH = dt.timedelta(weeks=3)
 RC_CUT_TIME = dt.time(8, 0)  # "the last Friday of each sprint at 8:00 AM Pacific"
@@ -242,6 +243,4 @@ class Holiday(models.Model):
 
 def process_today() -> dt.date:
     """Today's date in the process time zone: the calendar's sprints are dated in it."""
-    from django.utils import timezone
-
     return timezone.localtime(timezone.now(), process_time_zone()).date()

@@ -461,3 +461,27 @@ def verdict_key(result: ResultLike | None, *, acknowledged: bool, confirmed: boo
             return "acknowledged"
         return "outdated"
     return "no-changes" if result.check_name in FLEETD_COMPONENTS else "ok"
+
+
+GIT_REF_MAX = 255
+_GIT_REF_FORBIDDEN = set(" ~^:?*[\\\x7f")
+
+
+def git_ref_problem(ref: str) -> str | None:
+    """Why `ref` cannot name a branch, tag or commit (git's check-ref-format rules), or None.
+
+    Empty, longer than 255 characters, not printable ASCII, containing a space, `..`,
+    `@{`, `//` or one of `~^:?*[\\`, starting or ending with `/` or `.`, or ending in
+    `.lock`: git would refuse it, so checking GitHub at it would only fail later.
+    """
+    if not ref:
+        return "the ref is empty: name a branch, tag or commit"
+    if len(ref) > GIT_REF_MAX:
+        return f"the ref is {len(ref):,} characters long; git allows {GIT_REF_MAX}"
+    if not ref.isascii() or not ref.isprintable():
+        return "the ref has characters git does not allow (non-ASCII or control)"
+    if _GIT_REF_FORBIDDEN & set(ref) or any(bad in ref for bad in ("..", "@{", "//")):
+        return f"the ref {ref!r} has characters git does not allow"
+    if ref.startswith(("/", ".", "-")) or ref.endswith(("/", ".", ".lock")) or ref == "@":
+        return f"the ref {ref!r} is not a name git allows"
+    return None

@@ -369,6 +369,18 @@ def dependency_run_rows(run: DependencyCheckRun) -> list[dict[str, Any]]:
                 "release_blocker": result.release_blocker,
                 "action": result.action,
                 "detail": result.detail,
+                **_changes(result),
             }
         )
     return rows
+
+
+def _changes(result: DependencyCheckResult) -> dict[str, list[str]]:
+    """The fleetd checks' changed files and commits since the tag, as the page lists them."""
+    data = result.data or {}
+    if "files" not in data and "commits" not in data:
+        return {}
+    return {
+        "files": [str(f.get("filename", "")) for f in data.get("files", []) if isinstance(f, dict)],
+        "commits": [str(c.get("sha", "")) for c in data.get("commits", []) if isinstance(c, dict)],
+    }

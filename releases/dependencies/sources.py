@@ -29,7 +29,7 @@ from fleetops.github.files import comparison_between, file_content_at
 from fleetops.github.models import BranchHead, ExternalRelease, Tag
 from fleetops.org.models import Person, process_time_zone
 from fleetops.org.roles import display_name
-from oncall import selectors as oncall_selectors
+from oncall.schedule import selectors as oncall_selectors
 from releases.board.models import Release, ReleaseCandidate
 from releases.dependencies import rules
 from releases.dependencies.models import FeedConfirmation

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fleetops.org.models import process_today
-from oncall.selectors import oncall_person_now
+from oncall.schedule.selectors import oncall_person_now
 from tests.factories import PersonFactory, ProductGroupFactory, SprintFactory
 from tests.oncall.factories import rotation_with
 

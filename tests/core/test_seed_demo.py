@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from fleetops.core.demo import DEMO_PASSWORD
 from fleetops.org.models import Holiday, Person, ProductGroup, Sprint, process_today
+from worlds.demo.context import DEMO_PASSWORD
 
 
 def _counts() -> dict[str, int]:

@@ -1,4 +1,9 @@
-"""Turn model objects into GitHub REST JSON shapes (as recorded in @octokit/fixtures)."""
+"""Turn model objects into GitHub REST JSON shapes (as recorded in @octokit/fixtures).
+
+The shapes the demo mirror also writes come from `worlds/github_json.py` (one renderer for
+both); this module extends it with the fake's model and the shapes only a server answers
+with (repositories, pull requests, git refs, compare, contents).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import base64
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
+
+from worlds.github_json import HTML, GitHubJson, legacy_node_id, node_id
 
 from .model import (
     DEFAULT_LABELS,
@@ -21,41 +28,14 @@ from .model import (
     blob_sha,
 )
 
-HTML = "https://github.com"
 DOCS = "https://docs.github.com/rest"
 
 
-def node_id(prefix: str, *numbers: int) -> str:
-    """A stable, GitHub-looking global node id (``I_kwDO...``)."""
-    raw = b"".join(n.to_bytes(8, "big") for n in numbers)
-    return f"{prefix}_kwDO" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def legacy_node_id(kind: str, number: int) -> str:
-    """Legacy base64 node id used for accounts (``MDQ6VXNlcjE=`` is ``04:User1``)."""
-    return base64.b64encode(f"{len(kind):02d}:{kind}{number}".encode()).decode()
-
-
-def _reactions(url: str) -> dict[str, Any]:
-    return {
-        "url": f"{url}/reactions",
-        "total_count": 0,
-        "+1": 0,
-        "-1": 0,
-        "laugh": 0,
-        "hooray": 0,
-        "confused": 0,
-        "heart": 0,
-        "rocket": 0,
-        "eyes": 0,
-    }
-
-
-class Renderer:
+class Renderer(GitHubJson):
     """Renders objects for one API base URL (``http://127.0.0.1:PORT``)."""
 
     def __init__(self, base: str, lookup_user: Callable[[str], User]) -> None:
-        self.base = base.rstrip("/")
+        super().__init__(base)
         self._lookup_user = lookup_user
         self._users: dict[str, dict[str, Any]] = {}
         self._repos: dict[tuple[str, int, str | None], dict[str, Any]] = {}
@@ -75,38 +55,9 @@ class Renderer:
         if cached is not None:
             return cached
         user = self._lookup_user(login)
-        api = f"{self.base}/users/{quote(user.login)}"
-        if user.type == "Bot":
-            html = f"{HTML}/apps/{user.login.removesuffix('[bot]')}"
-            avatar = f"https://avatars.githubusercontent.com/in/{user.id % 1_000_000}?v=4"
-            node = legacy_node_id("Bot", user.id)
-        else:
-            html = f"{HTML}/{user.login}"
-            avatar = f"https://avatars.githubusercontent.com/u/{user.id}?v=4"
-            node = legacy_node_id(
-                "Organization" if user.type == "Organization" else "User", user.id
-            )
-        data = {
-            "login": user.login,
-            "id": user.id,
-            "node_id": node,
-            "avatar_url": avatar,
-            "gravatar_id": "",
-            "url": api,
-            "html_url": html,
-            "followers_url": f"{api}/followers",
-            "following_url": f"{api}/following{{/other_user}}",
-            "gists_url": f"{api}/gists{{/gist_id}}",
-            "starred_url": f"{api}/starred{{/owner}}{{/repo}}",
-            "subscriptions_url": f"{api}/subscriptions",
-            "organizations_url": f"{api}/orgs",
-            "repos_url": f"{api}/repos",
-            "events_url": f"{api}/events{{/privacy}}",
-            "received_events_url": f"{api}/received_events",
-            "type": user.type,
-            "user_view_type": "public",
-            "site_admin": user.site_admin,
-        }
+        data = self.user_json(
+            user.login, user_id=user.id, kind=user.type, site_admin=user.site_admin
+        )
         self._users[login] = data
         return data
 
@@ -249,38 +200,33 @@ class Renderer:
 
     def label(self, repo: Repo, label: Label) -> dict[str, Any]:
         """``label`` shape."""
-        return {
-            "id": label.id,
-            "node_id": node_id("LA", repo.id, label.id),
-            "url": f"{self.base}/repos/{repo.full_name}/labels/{quote(label.name, safe='')}",
-            "name": label.name,
-            "color": label.color,
-            "default": label.default or label.name in DEFAULT_LABELS,
-            "description": label.description,
-        }
+        return self.label_json(
+            repo.full_name,
+            repo_id=repo.id,
+            label_id=label.id,
+            name=label.name,
+            color=label.color,
+            default=label.default or label.name in DEFAULT_LABELS,
+            description=label.description,
+        )
 
     def milestone(self, repo: Repo, milestone: Milestone) -> dict[str, Any]:
         """``milestone`` shape with live open/closed counts."""
-        api = f"{self.base}/repos/{repo.full_name}/milestones/{milestone.number}"
-        open_count, closed_count = repo.milestone_counts().get(milestone.number, (0, 0))
-        return {
-            "url": api,
-            "html_url": f"{HTML}/{repo.full_name}/milestone/{milestone.number}",
-            "labels_url": f"{api}/labels",
-            "id": milestone.id,
-            "node_id": node_id("MI", repo.id, milestone.id),
-            "number": milestone.number,
-            "title": milestone.title,
-            "description": milestone.description,
-            "creator": self.user(milestone.creator),
-            "open_issues": open_count,
-            "closed_issues": closed_count,
-            "state": milestone.state,
-            "created_at": milestone.created_at,
-            "updated_at": milestone.updated_at,
-            "due_on": milestone.due_on,
-            "closed_at": milestone.closed_at,
-        }
+        return self.milestone_json(
+            repo.full_name,
+            repo_id=repo.id,
+            milestone_id=milestone.id,
+            number=milestone.number,
+            title=milestone.title,
+            description=milestone.description,
+            creator=self.user(milestone.creator),
+            counts=repo.milestone_counts().get(milestone.number, (0, 0)),
+            state=milestone.state,
+            created_at=milestone.created_at,
+            updated_at=milestone.updated_at,
+            due_on=milestone.due_on,
+            closed_at=milestone.closed_at,
+        )
 
     def _labels(self, repo: Repo, names: list[str]) -> list[dict[str, Any]]:
         out = []
@@ -299,61 +245,35 @@ class Renderer:
 
     def issue(self, repo: Repo, issue: Issue, *, full: bool = False) -> dict[str, Any]:
         """``issue`` shape; ``full`` adds ``closed_by`` like the single-issue endpoint."""
-        api = f"{self.base}/repos/{repo.full_name}"
-        url = f"{api}/issues/{issue.number}"
-        kind = "pull" if issue.is_pr else "issues"
-        html = f"{HTML}/{repo.full_name}/{kind}/{issue.number}"
-        data: dict[str, Any] = {
-            "url": url,
-            "repository_url": api,
-            "labels_url": f"{url}/labels{{/name}}",
-            "comments_url": f"{url}/comments",
-            "events_url": f"{url}/events",
-            "html_url": html,
-            "id": issue.id,
-            "node_id": node_id("PR" if issue.is_pr else "I", repo.id, issue.id),
-            "number": issue.number,
-            "title": issue.title,
-            "user": self.user(issue.user),
-            "labels": self._labels(repo, issue.labels),
-            "state": issue.state,
-            "locked": issue.locked,
-            "assignee": self.user(issue.assignees[0]) if issue.assignees else None,
-            "assignees": [self.user(a) for a in issue.assignees],
-            "milestone": self._milestone_of(repo, issue.milestone),
-            "comments": issue.comments,
-            "created_at": issue.created_at,
-            "updated_at": issue.updated_at,
-            "closed_at": issue.closed_at,
-            "author_association": issue.author_association,
-            "type": self._issue_type(repo, issue.type_name),
-            "active_lock_reason": issue.active_lock_reason,
-        }
-        if issue.is_pr:
-            data["draft"] = issue.draft
-            data["pull_request"] = {
-                "url": f"{api}/pulls/{issue.number}",
-                "html_url": html,
-                "diff_url": f"{html}.diff",
-                "patch_url": f"{html}.patch",
-                "merged_at": issue.merged_at,
-            }
-        else:
-            data["sub_issues_summary"] = {"total": 0, "completed": 0, "percent_completed": 0}
-            data["issue_dependencies_summary"] = {
-                "blocked_by": 0,
-                "total_blocked_by": 0,
-                "blocking": 0,
-                "total_blocking": 0,
-            }
-        data["body"] = issue.body
+        data = self.issue_json(
+            repo.full_name,
+            repo_id=repo.id,
+            issue_id=issue.id,
+            number=issue.number,
+            pull=issue.is_pr,
+            fields={
+                "title": issue.title,
+                "user": self.user(issue.user),
+                "labels": self._labels(repo, issue.labels),
+                "state": issue.state,
+                "locked": issue.locked,
+                "assignees": [self.user(a) for a in issue.assignees],
+                "milestone": self._milestone_of(repo, issue.milestone),
+                "comments": issue.comments,
+                "created_at": issue.created_at,
+                "updated_at": issue.updated_at,
+                "closed_at": issue.closed_at,
+                "author_association": issue.author_association,
+                "active_lock_reason": issue.active_lock_reason,
+                "body": issue.body,
+            },
+            issue_type=self._issue_type(repo, issue.type_name),
+            draft=issue.draft,
+            merged_at=issue.merged_at,
+        )
         if full:
             data["closed_by"] = self.user(issue.closed_by)
-        data["reactions"] = _reactions(url)
-        data["timeline_url"] = f"{url}/timeline"
-        data["performed_via_github_app"] = None
-        data["state_reason"] = issue.state_reason
-        return data
+        return self.issue_json_finish(data, state_reason=issue.state_reason)
 
     def _issue_type(self, repo: Repo, name: str | None) -> dict[str, Any] | None:
         if name is None:
@@ -456,38 +376,25 @@ class Renderer:
 
     def comment(self, repo: Repo, comment: Comment) -> dict[str, Any]:
         """``issue-comment`` shape."""
-        api = f"{self.base}/repos/{repo.full_name}"
         issue = repo.issues.get(comment.issue_number)
-        kind = "pull" if issue is not None and issue.is_pr else "issues"
-        url = f"{api}/issues/comments/{comment.id}"
-        return {
-            "url": url,
-            "html_url": f"{HTML}/{repo.full_name}/{kind}/{comment.issue_number}"
-            f"#issuecomment-{comment.id}",
-            "issue_url": f"{api}/issues/{comment.issue_number}",
-            "id": comment.id,
-            "node_id": node_id("IC", repo.id, comment.id),
-            "user": self.user(comment.user),
-            "created_at": comment.created_at,
-            "updated_at": comment.updated_at,
-            "author_association": comment.author_association,
-            "body": comment.body,
-            "reactions": _reactions(url),
-            "performed_via_github_app": None,
-        }
+        return self.comment_json(
+            repo.full_name,
+            repo_id=repo.id,
+            comment_id=comment.id,
+            issue_number=comment.issue_number,
+            pull=issue is not None and issue.is_pr,
+            user=self.user(comment.user),
+            created_at=comment.created_at,
+            updated_at=comment.updated_at,
+            author_association=comment.author_association,
+            body=comment.body,
+        )
 
     # -- git data -------------------------------------------------------------------------
 
     def tag(self, repo: Repo, name: str, sha: str) -> dict[str, Any]:
         """``tag`` shape (``GET /tags``)."""
-        api = f"{self.base}/repos/{repo.full_name}"
-        return {
-            "name": name,
-            "zipball_url": f"{api}/zipball/refs/tags/{quote(name)}",
-            "tarball_url": f"{api}/tarball/refs/tags/{quote(name)}",
-            "commit": {"sha": sha, "url": f"{api}/commits/{sha}"},
-            "node_id": legacy_node_id("Ref", sum(f"{repo.id}:{name}".encode())),
-        }
+        return self.tag_json(repo.full_name, repo_id=repo.id, name=name, sha=sha)
 
     def git_ref(self, repo: Repo, ref: str, sha: str) -> dict[str, Any]:
         """``git-ref`` shape."""
@@ -501,41 +408,17 @@ class Renderer:
 
     def commit(self, repo: Repo, commit: Commit, *, full: bool = True) -> dict[str, Any]:
         """``commit`` shape; ``full`` adds stats and files like ``GET /commits/{sha}``."""
-        api = f"{self.base}/repos/{repo.full_name}"
         person = {"name": commit.author_name, "email": commit.author_email, "date": commit.date}
-        committer = dict(person, date=commit.committer_date or commit.date)
-        data: dict[str, Any] = {
-            "sha": commit.sha,
-            "node_id": node_id("C", repo.id, int(commit.sha[:15], 16)),
-            "commit": {
-                "author": person,
-                "committer": committer,
-                "message": commit.message,
-                "tree": {"sha": commit.sha[::-1], "url": f"{api}/git/trees/{commit.sha[::-1]}"},
-                "url": f"{api}/git/commits/{commit.sha}",
-                "comment_count": 0,
-                "verification": {
-                    "verified": False,
-                    "reason": "unsigned",
-                    "signature": None,
-                    "payload": None,
-                    "verified_at": None,
-                },
-            },
-            "url": f"{api}/commits/{commit.sha}",
-            "html_url": f"{HTML}/{repo.full_name}/commit/{commit.sha}",
-            "comments_url": f"{api}/commits/{commit.sha}/comments",
-            "author": self.user(commit.login),
-            "committer": self.user(commit.login),
-            "parents": [
-                {
-                    "sha": p,
-                    "url": f"{api}/commits/{p}",
-                    "html_url": f"{HTML}/{repo.full_name}/commit/{p}",
-                }
-                for p in commit.parents
-            ],
-        }
+        data = self.commit_json(
+            repo.full_name,
+            repo_id=repo.id,
+            sha=commit.sha,
+            author=person,
+            committer=dict(person, date=commit.committer_date or commit.date),
+            message=commit.message,
+            user=self.user(commit.login),
+            parents=commit.parents,
+        )
         if full:
             files = [self.diff_entry(repo, commit.sha, f) for f in commit.files]
             additions = sum(f["additions"] for f in files)
@@ -603,32 +486,22 @@ class Renderer:
 
     def release(self, repo: Repo, release: Release) -> dict[str, Any]:
         """``release`` shape."""
-        api = f"{self.base}/repos/{repo.full_name}"
-        url = f"{api}/releases/{release.id}"
-        tag = quote(release.tag_name)
-        return {
-            "url": url,
-            "assets_url": f"{url}/assets",
-            "upload_url": f"https://uploads.github.com/repos/{repo.full_name}/releases/"
-            f"{release.id}/assets{{?name,label}}",
-            "html_url": f"{HTML}/{repo.full_name}/releases/tag/{tag}",
-            "id": release.id,
-            "author": self.user(release.author),
-            "node_id": node_id("RE", repo.id, release.id),
-            "tag_name": release.tag_name,
-            "target_commitish": release.target_commitish,
-            "name": release.name,
-            "draft": release.draft,
-            "immutable": False,
-            "prerelease": release.prerelease,
-            "created_at": release.created_at,
-            "updated_at": release.published_at or release.created_at,
-            "published_at": release.published_at,
-            "assets": [],
-            "tarball_url": f"{api}/tarball/{tag}",
-            "zipball_url": f"{api}/zipball/{tag}",
-            "body": release.body,
-        }
+        return self.release_json(
+            repo.full_name,
+            repo_id=repo.id,
+            release_id=release.id,
+            tag_name=release.tag_name,
+            author=self.user(release.author),
+            fields={
+                "target_commitish": release.target_commitish,
+                "name": release.name,
+                "draft": release.draft,
+                "prerelease": release.prerelease,
+                "created_at": release.created_at,
+                "published_at": release.published_at,
+                "body": release.body,
+            },
+        )
 
     def content_file(self, repo: Repo, ref: str, path: str, data: bytes) -> dict[str, Any]:
         """``content-file`` shape: base64 wrapped at 60 columns, git blob SHA."""

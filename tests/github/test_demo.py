@@ -1,4 +1,4 @@
-"""The demo mirror behind `manage.py seed_demo` (fleetops/github/demo.py)."""
+"""The demo mirror behind `manage.py seed_demo` (worlds/demo/github/)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from fleetops.core.demo import demo_seed
 from fleetops.github.models import (
     MEMBER_ASSOCIATIONS,
     ExternalRelease,
@@ -27,6 +26,7 @@ from fleetops.github.models import (
     Tag,
 )
 from fleetops.org.models import ProductGroup, Sprint, process_today
+from worlds.demo.seed import demo_seed
 
 REPO = "fleetdm/fleet"
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall.business_hours import (
+from oncall.community.rules import (
     business_days_between,
     business_deadline,
     business_duration_text,

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from oncall.models import OncallHandoff, Override, Rotation, Swap, TimeOff
-from oncall.selectors import oncall_shift_current
+from oncall.schedule.selectors import oncall_shift_current
 
 pytestmark = pytest.mark.django_db
 

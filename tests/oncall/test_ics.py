@@ -6,8 +6,8 @@ import zoneinfo
 import icalendar
 import pytest
 
-from oncall.ics import IcsImportError, ics_absences, ics_check_lines, ics_feed
-from oncall.schedule import OverridePlan, RotationPlan, segments_between, time_off_intervals
+from oncall.schedule.ics import IcsImportError, ics_absences, ics_check_lines, ics_feed
+from oncall.schedule.rules import OverridePlan, RotationPlan, segments_between, time_off_intervals
 from tests.factories import PersonFactory
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from oncall.schedule import (
+from oncall.schedule.rules import (
     GAP_BEFORE_START,
     GAP_NO_MEMBERS,
     GAP_TIME_OFF,

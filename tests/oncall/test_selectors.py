@@ -6,16 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from oncall.models import TimeOff
-from oncall.selectors import (
-    capacity_board,
+from oncall.capacity.selectors import capacity_board
+from oncall.community.selectors import (
     community_issues_stale,
     community_pull_requests_quiet,
     community_waiting,
-    oncall_person_now,
-    oncall_shift_current,
-    schedule_load,
 )
+from oncall.models import TimeOff
+from oncall.schedule.selectors import oncall_person_now, oncall_shift_current, schedule_load
 from tests.factories import HolidayFactory, PersonFactory, SprintFactory
 from tests.oncall.conftest import la
 from tests.oncall.factories import (

@@ -6,15 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from fleetops.github.models import GitHubWrite
+from oncall.community.selectors import community_issues_stale
+from oncall.community.services import stale_issue_close
 from oncall.models import OncallHandoff, OncallProfile, Override, Swap, TimeOff
-from oncall.selectors import community_issues_stale, feed_profile, oncall_person_now
-from oncall.services import (
+from oncall.schedule.handoffs import INTERRUPTED, handoff_announce, handoff_record
+from oncall.schedule.selectors import feed_profile, oncall_person_now
+from oncall.schedule.services import (
     feed_token_rotate,
-    handoff_announce,
-    handoff_record,
     override_cancel,
     override_create,
-    stale_issue_close,
     swap_create,
     time_off_create,
     time_off_delete,
@@ -386,6 +386,28 @@ def test_handoff_record_slack_unreachable_is_recorded(team, settings):
     settings.SLACK_WEBHOOK_URL = "http://127.0.0.1:9/services/secret"
     [handoff] = handoff_record(now=la(2026, 1, 12, 10))
     assert (handoff.slack_status, handoff.slack_error) == ("failed", "Could not connect to Slack.")
+
+
+def test_handoff_is_claimed_before_slack_is_called_and_not_posted_again(
+    team, monkeypatch, settings
+):
+    settings.SLACK_WEBHOOK_URL = "http://127.0.0.1:9/services/secret"
+    seen = []
+
+    def post(text):
+        handoff = OncallHandoff.objects.get()
+        seen.append((handoff.slack_status, handoff.slack_error))
+        return ""
+
+    monkeypatch.setattr("oncall.schedule.handoffs.slack_post", post)
+    [handoff] = handoff_record(now=la(2026, 1, 12, 10))
+    OncallHandoff.objects.filter(pk=handoff.pk).update(slack_status="pending")
+    assert handoff.slack_status == "sent"
+    assert seen == [("failed", INTERRUPTED)]  # a crash mid-post is never counted as sent
+    handoff_announce(handoff_id=handoff.pk)  # pending again: one more post, never two at once
+    assert len(seen) == 2
+    handoff_announce(handoff_id=handoff.pk)
+    assert len(seen) == 2
 
 
 # -- time off from a calendar -----------------------------------------------------------------

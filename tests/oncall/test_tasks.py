@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from oncall.models import OncallHandoff
-from oncall.tasks import oncall_handoff_check_task, time_off_import_task
+from oncall.schedule.tasks import oncall_handoff_check_task, time_off_import_task
 
 pytestmark = pytest.mark.django_db
 

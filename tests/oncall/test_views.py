@@ -13,7 +13,7 @@ from fleetops.github.models import GitHubWrite
 from fleetops.org.models import process_today
 from oncall.context_processors import oncall_now
 from oncall.models import OncallHandoff, OncallProfile, Override, TimeOff
-from oncall.selectors import oncall_person_now, oncall_shift_current
+from oncall.schedule.selectors import oncall_person_now, oncall_shift_current
 from tests.factories import PersonFactory, ProductGroupFactory, SprintFactory, UserFactory
 from tests.oncall.factories import (
     OncallProfileFactory,
@@ -205,6 +205,13 @@ def test_capacity_json_answers_per_group(live, monkeypatch):
     assert client.get("/oncall/capacity.json").json()[0]["group"] == "MDM"
 
 
+@pytest.mark.parametrize("raw", ["\u00b9", "\u0663", "-1", "1.5", "9" * 30])
+def test_capacity_json_refuses_what_is_not_a_sprint_number(live, raw):
+    response = client_for(live.erin).get("/oncall/capacity.json", {"sprint": raw})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("sprint must be a sprint number")
+
+
 def test_capacity_page_says_no_kpis_yet(live, monkeypatch):
     monkeypatch.setattr("kpis.selectors.kpi_bug_goal_exceeded", lambda: None)
     html = client_for(live.erin).get("/oncall/capacity/").content.decode()
@@ -286,7 +293,7 @@ def test_override_post_refused_shows_why_in_the_form(live):
 
 
 def test_swap_post_by_the_em(live):
-    from oncall.selectors import shift_choices
+    from oncall.schedule.overview import shift_choices
 
     choices = shift_choices()
     response = client_for(live.erin).post(
@@ -334,9 +341,24 @@ def test_feeds_with_a_bad_token_are_not_found(live):
     assert anonymous.get(f"/oncall/feeds/{profile.feed_token}/rotation-999.ics").status_code == 404
 
 
+def test_oncall_page_makes_no_profile_and_offers_a_feed_token(live):
+    html = client_for(live.alice).get("/oncall/").content.decode()
+    assert not OncallProfile.objects.filter(person=live.alice).exists()
+    assert "You have no feed addresses yet" in html
+    assert "/oncall/feeds/" not in html
+
+
+def test_first_feed_token_post_makes_the_feed_addresses(live):
+    client = client_for(live.alice)
+    response = client.post("/oncall/feed-token/", headers={"HX-Request": "true"})
+    profile = OncallProfile.objects.get(person=live.alice)
+    assert profile.feed_token in response.content.decode()
+    assert Client().get(f"/oncall/feeds/{profile.feed_token}/me.ics").status_code == 200
+
+
 def test_feed_token_rotate_post_retires_the_old_url(live):
     client = client_for(live.alice)
-    client.get("/oncall/")
+    OncallProfileFactory(person=live.alice)  # made by an earlier rotation
     old = OncallProfile.objects.get(person=live.alice).feed_token
     response = client.post("/oncall/feed-token/", headers={"HX-Request": "true"})
     new = OncallProfile.objects.get(person=live.alice).feed_token
@@ -400,7 +422,7 @@ def test_calendar_post_saves_the_url_and_queues_an_import(
 ):
     queued = []
     monkeypatch.setattr(
-        "oncall.tasks.time_off_import_task.delay_on_commit", lambda pk: queued.append(pk)
+        "oncall.schedule.tasks.time_off_import_task.delay_on_commit", lambda pk: queued.append(pk)
     )
     response = client_for(live.alice).post(
         "/oncall/time-off/calendar/",

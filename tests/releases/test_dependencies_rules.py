@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from releases.dependencies import rules
-from releases.dependencies.rules import Action, Check, Status
+from releases.dependencies.rules import Action, Check, Status, git_ref_problem
 from releases.dependencies.versions import Pinned, Version
 
 small = st.integers(min_value=0, max_value=30)
@@ -196,3 +197,19 @@ def test_feeds_are_confirmed_by_hand(may_affect, oncall, for_release):
     )
     assert confirmed.status == Status.OK
     assert ("(on call) was notified" in confirmed.detail) == bool(may_affect and oncall)
+
+
+@given(st.text(max_size=300))
+def test_git_ref_problem_never_raises_and_names_the_problem(text):
+    problem = git_ref_problem(text)
+    assert problem is None or problem.startswith("the ref")
+
+
+@given(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}(/[a-z0-9][a-z0-9_-]{0,20}){0,3}", fullmatch=True))
+def test_git_ref_problem_accepts_ordinary_branch_names(name):
+    assert git_ref_problem(name) is None
+
+
+@pytest.mark.parametrize("ref", ["main", "rc-minor-fleet-v4.80.0", "fleet-v4.79.1", "a" * 40])
+def test_git_ref_problem_accepts_real_refs(ref):
+    assert git_ref_problem(ref) is None

@@ -31,10 +31,21 @@ CHECKS = [
 ]
 
 
+FLEETD = {"orbit", "fleetd-chrome"}
+
+
 def _command(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("check_dependencies", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def _command_failing(*args: str) -> tuple[str, CommandError]:
+    """Run a command that must exit non-zero; its stdout (the JSON) and the error."""
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("check_dependencies", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue(), raised.value
 
 
 def test_command_json_prints_only_the_list(github, golist):
@@ -47,8 +58,11 @@ def test_command_json_prints_only_the_list(github, golist):
     out, _ = _command("--json")
     rows = json.loads(out)
     assert [row["check"] for row in rows] == CHECKS
-    assert all(list(row) == KEYS for row in rows)
+    assert all(list(row) == KEYS for row in rows if row["check"] not in FLEETD)
+    assert all(list(row) == [*KEYS, "files", "commits"] for row in rows if row["check"] in FLEETD)
     by_check = {row["check"]: row for row in rows}
+    assert by_check["orbit"]["files"] == ["orbit/cmd/desktop/desktop.go"]
+    assert all(isinstance(sha, str) and sha for sha in by_check["orbit"]["commits"])
     assert by_check["go"] == {
         "check": "go",
         "current": "1.24.4",
@@ -74,7 +88,10 @@ def test_command_json_prints_only_the_list(github, golist):
 def test_command_json_errors_are_rows_too(github, golist, settings):
     product_set(github, golist)
     settings.GO_RELEASES_URL = "http://127.0.0.1:9/dl/"
-    rows = {row["check"]: row for row in json.loads(_command("--json")[0])}
+    out, error = _command_failing("--json")
+    assert error.returncode == 1  # verdicts are incomplete: release tooling must not pass
+    assert "2 of 7 checks errored: go, go-major" in str(error)
+    rows = {row["check"]: row for row in json.loads(out)}
     assert rows["go"]["status"] == rows["go-major"]["status"] == "error"
     assert rows["go"]["current"] is None
     assert rows["osquery"]["status"] == "ok"
@@ -119,3 +136,29 @@ def test_command_while_a_run_is_in_progress_fails(github, golist):
     DependencyCheckRun.objects.create(release=None, ref="main", started_at=timezone.now())
     with pytest.raises(CommandError, match="another run for the same release is in progress"):
         _command("--json")
+
+
+def test_command_exits_1_when_every_check_errored(github, golist, settings):
+    settings.GITHUB_API_URL = "http://127.0.0.1:9"
+    settings.GO_RELEASES_URL = "http://127.0.0.1:9/dl/"
+    out, error = _command_failing("--json")
+    assert error.returncode == 1
+    assert {row["status"] for row in json.loads(out)} <= {"error", "manual"}
+
+
+@pytest.mark.parametrize(
+    ("ref", "problem"),
+    [
+        ("", "the ref is empty"),
+        ("x" * 5000, "5,000 characters long"),
+        ("bad\udcffref", "characters git does not allow"),
+        ("a..b", "characters git does not allow"),
+        ("refs/heads/x.lock", "not a name git allows"),
+        ("with space", "characters git does not allow"),
+    ],
+)
+def test_command_bad_ref_exits_2_and_records_nothing(github, golist, ref, problem):
+    _, error = _command_failing("--ref", ref)
+    assert error.returncode == 2
+    assert problem in str(error)
+    assert not DependencyCheckRun.objects.exists()

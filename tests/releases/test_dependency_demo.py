@@ -11,14 +11,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from fleetops.core.demo import DemoContext
 from fleetops.github.client import GitHubClient
 from releases.board.selectors import release_current
 from releases.dependencies import sources as dependency_checks
 from releases.dependencies.selectors import dependency_gate
 from releases.dependencies.versions import Version
-from releases.dependency_demo import demo_go_releases, seed_dependencies
 from releases.models import DependencyCheckResult, DependencyCheckRun
+from worlds.demo.context import DemoContext
+from worlds.demo.dependencies import demo_go_releases, seed_dependencies
 
 
 @pytest.fixture(scope="module")

@@ -171,10 +171,12 @@ def product_set(
 
 @pytest.fixture(name="oncall_now")
 def fixture_oncall_now(monkeypatch) -> Callable[[Any], None]:
-    """Set who `oncall.selectors.oncall_person_now` says is on call (None by default)."""
+    """Set who `oncall.schedule.selectors.oncall_person_now` says is on call (None by default)."""
 
     def set_person(person: Any) -> None:
-        monkeypatch.setattr("oncall.selectors.oncall_person_now", lambda *, at=None: person)
+        monkeypatch.setattr(
+            "oncall.schedule.selectors.oncall_person_now", lambda *, at=None: person
+        )
 
     set_person(None)
     return set_person

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fleetops.github.models import Issue
-from oncall.services import oncall_profile_for
+from oncall.schedule.services import oncall_profile_for
 from rituals import views
 from rituals.models import RitualFile
 from rituals.services import ritual_files_fetch, ritual_issues_file

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from fleetops.core.bounds import EARLIEST, LATEST, clamp_date, parse_int
 from kpis.models import KpiSnapshot
 from oncall.models import OncallProfile, Override, TimeOff
-from oncall.schedule import time_off_intervals
-from oncall.services import override_cancel
+from oncall.schedule.rules import time_off_intervals
+from oncall.schedule.services import override_cancel
 from tests.endpoints import endpoints
 from tests.oncall.conftest import LA
 

@@ -8,7 +8,7 @@ import zoneinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncall.ics import IcsImportError, ics_absences
+from oncall.schedule.ics import IcsImportError, ics_absences
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 LINES = st.sampled_from(

@@ -146,7 +146,7 @@ def world(org, monkeypatch):  # noqa: F811  (the imported fixture)
     for task in (
         "releases.dependencies.views.dependency_checks_run_task",
         "fleetops.github.pages.repository_sync_task",
-        "oncall.tasks.time_off_import_task",
+        "oncall.schedule.tasks.time_off_import_task",
     ):
         monkeypatch.setattr(f"{task}.delay", recorder(task))
         monkeypatch.setattr(f"{task}.delay_on_commit", recorder(task))
@@ -197,7 +197,7 @@ V = {"version": "4.75.0"}
 
 def _override_data(w) -> dict:
     """Someone covers the next hour, in place of whoever is scheduled then."""
-    from oncall.selectors import oncall_person_now
+    from oncall.schedule.selectors import oncall_person_now
 
     starts_at = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(hours=1)
     ends_at = starts_at + dt.timedelta(hours=1)
@@ -216,7 +216,7 @@ def _override_data(w) -> dict:
 
 
 def _swap_data(w) -> dict:
-    from oncall.selectors import shift_choices
+    from oncall.schedule.overview import shift_choices
 
     shifts = shift_choices()
     return {
@@ -421,7 +421,7 @@ def test_matrix_allowed_roles_change_something(world, django_capture_on_commit_c
     assert {
         "releases.dependencies.views.dependency_checks_run_task",
         "fleetops.github.pages.repository_sync_task",
-        "oncall.tasks.time_off_import_task",
+        "oncall.schedule.tasks.time_off_import_task",
     } <= queued
 
 

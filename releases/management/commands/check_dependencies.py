@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from releases.board.selectors import release_current
 from releases.dependencies.models import DependencyCheckRun
-from releases.dependencies.rules import check_label
+from releases.dependencies.rules import check_label, git_ref_problem
 from releases.dependencies.selectors import dependency_run_rows
 from releases.dependencies.services import dependency_checks_run
 
@@ -29,14 +29,17 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the results as JSON only.")
 
     def handle(self, *args, ref: str | None = None, json: bool = False, **options) -> None:
+        if ref is not None and (problem := git_ref_problem(ref)):
+            raise CommandError(f"--ref: {problem}", returncode=2)
         # With --ref the run is ad hoc: it never changes a release's go / no-go.
-        release = None if ref else release_current()
+        release = None if ref is not None else release_current()
         run = dependency_checks_run(release=release, ref=ref, trigger="command")
         if run.outcome == DependencyCheckRun.Outcome.SKIPPED:
             raise CommandError(f"not run: {run.error}")
         rows = dependency_run_rows(run)
         if json:
             self.stdout.write(_dumps(rows))
+            _exit_unless_complete(run, rows)
             return
         what = f" for Fleet v{release.version}" if release else ""
         note = f" ({run.ref_note})" if run.ref_note else ""
@@ -54,8 +57,19 @@ class Command(BaseCommand):
                 f"- {check_label(row['check'])}: {row['status']}{blocker}{versions}{action}. "
                 f"{row['detail']}"
             )
-        if run.error:
-            raise CommandError(run.error)
+        _exit_unless_complete(run, rows)
+
+
+def _exit_unless_complete(run: DependencyCheckRun, rows: list[dict]) -> None:
+    """Exit 1 when the verdicts are incomplete: the run failed, or a check errored.
+
+    Release tooling reads the exit code: a run whose checks could not reach GitHub or
+    go.dev says nothing about the dependencies and must not pass as a clean run.
+    """
+    errored = [row["check"] for row in rows if row["status"] == "error"]
+    if run.error or errored:
+        what = run.error or f"{len(errored)} of {len(rows)} checks errored: {', '.join(errored)}"
+        raise CommandError(what)
 
 
 def _dumps(data: object) -> str:

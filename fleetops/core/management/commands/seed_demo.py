@@ -4,8 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from fleetops.core.demo import DEMO_PASSWORD, demo_logins_existing, demo_seed
 from fleetops.org.models import ProductGroup
+from worlds.demo.context import DEMO_PASSWORD
+from worlds.demo.seed import demo_logins_existing, demo_seed
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fleetops.core.scale import scale_seed
 from fleetops.github.models import Issue
 from fleetops.org.models import ProductGroup
+from worlds.scale.seed import scale_seed
 
 
 class Command(BaseCommand):

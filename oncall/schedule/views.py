@@ -1,0 +1,272 @@
+"""The on-call page: now and next, the calendar, overrides and swaps, feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from fleetops.core.htmx import HtmxHttpRequest, is_htmx, reload_or_redirect
+from fleetops.org.models import Person
+from fleetops.org.roles import person_of
+from oncall.community.selectors import community_queue
+from oncall.context_processors import oncall_header
+from oncall.permissions import can_manage_rotation
+from oncall.schedule.forms import FairnessForm, OverrideForm, SwapForm
+from oncall.schedule.ics import ics_feed
+from oncall.schedule.overview import (
+    OncallOverview,
+    handoff_recent,
+    oncall_overview,
+    rotation_roster,
+    shift_choices,
+)
+from oncall.schedule.selectors import (
+    ScheduleData,
+    feed_profile,
+    oncall_feed_entries,
+    oncall_profile_of,
+    oncall_shift_current,
+)
+from oncall.schedule.services import (
+    feed_token_rotate,
+    override_cancel,
+    override_create,
+    swap_create,
+)
+
+
+def _schedule_forms(
+    request: HtmxHttpRequest,
+    *,
+    override_form: OverrideForm | None = None,
+    swap_form: SwapForm | None = None,
+    data: ScheduleData | None = None,
+) -> dict[str, object]:
+    roster = rotation_roster(data=data)
+    rotations = [(r.id, r.name) for r in roster]
+    members = roster[0].members if roster else []
+    first = str(roster[0].id) if roster else ""
+    if override_form is None:
+        starts_at = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        starts_at += dt.timedelta(hours=1)
+        override_form = OverrideForm(
+            rotations=rotations,
+            members=members,
+            initial={
+                "rotation": first,
+                "starts_at": starts_at,
+                "ends_at": starts_at + dt.timedelta(days=1),
+            },
+        )
+    if swap_form is None:
+        shifts = shift_choices(data=data)
+        swap_form = SwapForm(
+            rotations=rotations[:1],
+            shifts=shifts,
+            initial={
+                "rotation": first,
+                "first_shift": shifts[0][0] if shifts else None,
+                "second_shift": shifts[1][0] if len(shifts) > 1 else None,
+            },
+        )
+    return {
+        "override_form": override_form,
+        "swap_form": swap_form,
+        "may_manage": can_manage_rotation(request.user),
+    }
+
+
+def _page_context(
+    overview: OncallOverview, person: Person | None, fairness: FairnessForm
+) -> dict[str, object]:
+    """What the page shows besides its forms. The header reuses the page's shift (no second
+    schedule load); the feed card shows a profile only if the person has one (a read
+    makes none: rotating the feed token makes it)."""
+    return {
+        "overview": overview,
+        "fairness_form": fairness,
+        "queue": community_queue(),
+        "handoffs": handoff_recent(),
+        "person": person,
+        "profile": oncall_profile_of(person=person),
+        **oncall_header(lambda: overview.shift),
+    }
+
+
+@require_GET
+def index(request: HtmxHttpRequest) -> HttpResponse:
+    fairness = FairnessForm(request.GET or None)
+    period = fairness.cleaned_data if fairness.is_valid() else {}
+    person = person_of(request.user)
+    overview = oncall_overview(
+        fairness_start=period.get("start"),
+        fairness_end=period.get("end"),
+        viewer_id=person.pk if person else None,
+    )
+    return render(
+        request,
+        "oncall/index.html",
+        {
+            **_page_context(overview, person, fairness),
+            **_schedule_forms(request, data=overview.data),
+        },
+    )
+
+
+@require_POST
+def override_add(request: HtmxHttpRequest) -> HttpResponse:
+    roster = rotation_roster()
+    form = OverrideForm(
+        request.POST,
+        rotations=[(r.id, r.name) for r in roster],
+        members=[m for r in roster for m in r.members],
+    )
+    if form.is_valid():
+        try:
+            override = override_create(
+                rotation_id=form.cleaned_data["rotation"],
+                person_id=form.cleaned_data["person"],
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{override.person.name} covers "
+                f"{timezone.localtime(override.starts_at):%a %b %-d %H:%M} to "
+                f"{timezone.localtime(override.ends_at):%a %b %-d %H:%M}.",
+            )
+            return reload_or_redirect(request, reverse("oncall:index"))
+    return _form_again(request, "oncall/index.html#override-form", override_form=form)
+
+
+@require_POST
+def override_remove(request: HtmxHttpRequest, override_id: int) -> HttpResponse:
+    try:
+        override_cancel(override_id=override_id, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Override cancelled.")
+    return reload_or_redirect(request, reverse("oncall:index"))
+
+
+@require_POST
+def swap_add(request: HtmxHttpRequest) -> HttpResponse:
+    roster = rotation_roster()
+    form = SwapForm(
+        request.POST, rotations=[(r.id, r.name) for r in roster], shifts=shift_choices()
+    )
+    if form.is_valid():
+        try:
+            swap = swap_create(
+                rotation_id=form.cleaned_data["rotation"],
+                first_shift_starts_at=form.cleaned_data["first_shift"],
+                second_shift_starts_at=form.cleaned_data["second_shift"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{swap.first_person.name} and {swap.second_person.name} traded shifts.",
+            )
+            return reload_or_redirect(request, reverse("oncall:index"))
+    return _form_again(request, "oncall/index.html#swap-form", swap_form=form)
+
+
+def _form_again(request: HtmxHttpRequest, partial: str, **forms: object) -> HttpResponse:
+    """A refused form: htmx swaps it back in (200); without htmx, the whole page (400)."""
+    context = _schedule_forms(request, **forms)
+    if is_htmx(request):
+        return render(request, partial, context)
+    person = person_of(request.user)
+    overview = oncall_overview(viewer_id=person.pk if person else None)
+    context |= _page_context(overview, person, FairnessForm())
+    return render(request, "oncall/index.html", context, status=400)
+
+
+@require_POST
+def feed_rotate(request: HtmxHttpRequest) -> HttpResponse:
+    profile = feed_token_rotate(actor=request.user)
+    messages.success(request, "New feed addresses: the old ones no longer work.")
+    if is_htmx(request):
+        return render(request, "oncall/index.html#feed-card", {"profile": profile})
+    return redirect("oncall:index")
+
+
+@require_GET
+def now_json(request: HtmxHttpRequest) -> JsonResponse:
+    """{"rotation", "on_call", "until", "next"}: who is on call now, until when, who is next."""
+    shift = oncall_shift_current()
+
+    def who(person):
+        return {"name": person.name, "github_login": person.github_login} if person else None
+
+    return JsonResponse(
+        {
+            "rotation": shift.rotation if shift else None,
+            "on_call": who(shift.person) if shift else None,
+            "until": shift.ends_at.isoformat() if shift and shift.ends_at else None,
+            "next": who(shift.next_person) if shift else None,
+        }
+    )
+
+
+# -- calendar feeds (no session: calendar apps authenticate by the URL's secret) -------------
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+@login_not_required
+def feed_rotation(request: HtmxHttpRequest, token: str, rotation_id: int) -> HttpResponse:
+    profile = feed_profile(token=token)
+    if profile is None:
+        raise Http404("No such feed.")
+    found = oncall_feed_entries(rotation_id=rotation_id)
+    if found is None:
+        raise Http404("No such rotation.")
+    entries, name = found
+    body = ics_feed(
+        name=name,
+        entries=entries,
+        now=timezone.now(),
+        url=request.build_absolute_uri(reverse("oncall:index")),
+    )
+    return _ics_response(body, f"oncall-rotation-{rotation_id}.ics")
+
+
+@require_GET
+@login_not_required
+def feed_me(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    profile = feed_profile(token=token)
+    if profile is None:
+        raise Http404("No such feed.")
+    entries, _ = oncall_feed_entries(person_id=profile.person_id)
+    body = ics_feed(
+        name=f"On call: {profile.person.name}",
+        entries=entries,
+        now=timezone.now(),
+        url=request.build_absolute_uri(reverse("oncall:index")),
+    )
+    return _ics_response(body, "oncall-me.ics")

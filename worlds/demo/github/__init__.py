@@ -1,0 +1,1 @@
+"""The demo mirror of the product repository, built without any GitHub access."""

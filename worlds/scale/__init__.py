@@ -1,0 +1,1 @@
+"""A Fleet-scale organisation for benchmarks behind `manage.py seed_scale`, app by app."""
