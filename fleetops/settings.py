@@ -337,6 +337,9 @@ FLEETOPS_CUSTOMER_SUCCESS_LEAD = env.str(
 # `inputs.DOCKER_IMAGE` (required), and GitHub refuses a dispatch with an undeclared input.
 FLEETOPS_DOGFOOD_WORKFLOW = env.str("FLEETOPS_DOGFOOD_WORKFLOW", default="dogfood-deploy.yml")
 FLEETOPS_DOGFOOD_IMAGE_INPUT = env.str("FLEETOPS_DOGFOOD_IMAGE_INPUT", default="DOCKER_IMAGE")
+# The repository whose Actions variable QAWOLF_DEPLOY_TAG says what QA Wolf tests each
+# morning (handbook: the RC branch during the RC period, `main` once concluded).
+FLEETOPS_QAWOLF_REPOSITORY = env.str("FLEETOPS_QAWOLF_REPOSITORY", default="fleetdm/confidential")
 # The rituals YAML files, paths in GITHUB_REPOSITORY (read from its default branch).
 FLEETOPS_RITUALS_FILES = [
     path.strip().strip("/")

@@ -73,5 +73,6 @@ def endpoints() -> list[Endpoint]:
             Endpoint("release hygiene.json", reverse("releases:hygiene-json", args=[version])),
             Endpoint("dogfood deploy", reverse("releases:dogfood", args=[version])),
             Endpoint("pushed stories", reverse("releases:pushed", args=[version])),
+            Endpoint("release candidate cut plan", reverse("releases:cut", args=[version])),
         ]
     return found

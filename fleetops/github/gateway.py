@@ -262,6 +262,31 @@ def workflow_dispatch(
     )
 
 
+def actions_variable_set(
+    *,
+    repository: str,
+    name: str,
+    value: str,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    dedupe_key: str | None = None,
+) -> GitHubWrite:
+    """Set an Actions variable of `repository` (the QA repository's `QAWOLF_DEPLOY_TAG`).
+
+    The repository may be another than the product one: the path says which, and the
+    answer (204, no body) is mirrored nowhere.
+    """
+    return github_write(
+        action="actions.variable",
+        method="PATCH",
+        path=f"/repos/{repository}/actions/variables/{name}",
+        payload={"name": name, "value": value},
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
 def board_item_move(
     *,
     item: BoardItem,
@@ -271,6 +296,19 @@ def board_item_move(
     dedupe_key: str | None = None,
 ) -> GitHubWrite:
     """Move a board item to `column` (GraphQL `updateProjectV2ItemFieldValue`)."""
+    return github_write(
+        action="board.move",
+        method=GRAPHQL,
+        path="/graphql",
+        payload=board_item_move_payload(item=item, column=column),
+        reason=reason,
+        actor=actor,
+        dedupe_key=dedupe_key,
+    )
+
+
+def board_item_move_payload(*, item: BoardItem, column: BoardColumn) -> dict[str, Any]:
+    """The GraphQL request that moves `item` to `column` (what a plan shows, what is sent)."""
     board = item.board
     variables = board_item_status_variables(
         project_id=board.node_id,
@@ -278,15 +316,7 @@ def board_item_move(
         field_id=board.status_field_id,
         option_id=column.option_id,
     )
-    return github_write(
-        action="board.move",
-        method=GRAPHQL,
-        path="/graphql",
-        payload={"query": BOARD_ITEM_STATUS_MUTATION, "variables": variables},
-        reason=reason,
-        actor=actor,
-        dedupe_key=dedupe_key,
-    )
+    return {"query": BOARD_ITEM_STATUS_MUTATION, "variables": variables}
 
 
 def _board_item_moved(variables: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ from fleetops.github.boards.rules import BoardAnswerError
 from fleetops.github.boards.services import boards_sync
 from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
 from fleetops.github.locks import SyncLocked
+from fleetops.github.signals import mirror_synced_send
 from fleetops.github.sync import repository_sync, tag_dates_backfill
 from fleetops.github.upsert import MalformedPayload
 from fleetops.github.webhooks import (
@@ -41,6 +42,8 @@ def repository_sync_task(self, full: bool = False, trigger: str = "schedule") ->
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
     except (GitHubPermanentError, MalformedPayload, SyncLocked) as exc:
         return f"sync failed: {exc}"
+    if run.outcome == "ok":
+        mirror_synced_send(trigger="sync")
     return (
         f"sync {run.outcome}: {run.requests} requests, {run.created} created, {run.updated} updated"
     )
@@ -66,6 +69,8 @@ def webhook_delivery_process_task(self, delivery_id: int) -> str:
             raise self.retry(exc=exc, countdown=countdown) from exc
     if delivery is None:
         return f"webhook delivery {delivery_id} not found"
+    if delivery.event in ("milestone", "create") and delivery.outcome.startswith("applied"):
+        mirror_synced_send(trigger="webhook")  # a new or closed milestone, a new tag
     return f"webhook {delivery.event} {delivery.delivery_id}: {delivery.outcome}"
 
 

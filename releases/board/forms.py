@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from fleetops.core.bounds import BoundedIntegerField
 from releases.board.models import Release, Signoff
 
 
@@ -20,7 +21,7 @@ class SignoffForm(forms.Form):
 
 class MergeExceptionForm(forms.Form):
     group = forms.SlugField()
-    pr_number = forms.IntegerField(min_value=1, label="Pull request number")
+    pr_number = BoundedIntegerField(min_value=1, label="Pull request number")
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -31,7 +32,15 @@ class DecisionForm(forms.Form):
 
 class ReleaseStateForm(forms.Form):
     state = forms.ChoiceField(choices=[])
+    override_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": "Why publish while no-go (DRI only)"}),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = Release.State.choices
+        # Concluding writes to GitHub: it has its own page, never a state set by hand.
+        self.fields["state"].choices = [
+            (value, label) for value, label in Release.State.choices if value != "concluded"
+        ]

@@ -12,8 +12,10 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 
+from fleetops.core.bounds import INT32_MAX
 from fleetops.github.models import GitHubWrite, Milestone
 from fleetops.org.models import Person, ProductGroup, Sprint
 from releases.board import rules
@@ -67,6 +69,12 @@ class Release(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.PLANNED)
     published_at = models.DateTimeField(null=True, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
+    # Published by hand while the board said no-go: the DRI's reason, shown on the board.
+    publish_override_reason = models.TextField(blank=True)
+    publish_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    publish_override_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change the board shows: viewers poll it (ETag) to skip unchanged boards.
     board_version = models.PositiveIntegerField(default=0)
 
@@ -192,7 +200,7 @@ class MergeException(models.Model):
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="exceptions")
     group = models.ForeignKey(ProductGroup, on_delete=models.CASCADE, related_name="+")
-    pr_number = models.PositiveIntegerField()
+    pr_number = models.PositiveIntegerField(validators=[MaxValueValidator(INT32_MAX)])
     reason = models.TextField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -7,8 +7,12 @@ facts (sign-offs, open blockers, the dependency gate) and the services record ch
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+# The board's column names, normalized (pure constants of the boards' own rules).
+from fleetops.github.boards.rules import READY_FOR_RELEASE
 
 # The sign-off states, as stored (`Signoff.State`).
 READY = "ready"
@@ -28,6 +32,9 @@ class GroupReadiness:
     qa_lead: str | None = None
     blockers: tuple[int, ...] = ()  # open release blockers' numbers
     stale_reason: str = ""
+    # Items of the release's milestone on the group's board outside "Ready for release":
+    # (column, how many), e.g. (("In progress", 2), ("Awaiting QA", 1)).
+    board_not_ready: tuple[tuple[str, int], ...] = ()
 
 
 def stale_reason(
@@ -69,7 +76,9 @@ def readiness_remaining(
     starts the release once all QA leads have" marked their group ready; open release
     blockers (`~release blocker`, or `~unreleased bug` with `:release`) block it; and
     "Confirm latest versions of dependencies" before release QA: the dependency checks must
-    have run and passed or been acknowledged. Go is an empty list.
+    have run and passed or been acknowledged. A group marked ready while items of the
+    milestone sit outside its board's "Ready for release" column is not ready ("Conclude
+    current milestone" acts on that column only). Go is an empty list.
     """
     remaining = []
     for group in groups:
@@ -81,6 +90,14 @@ def readiness_remaining(
             remaining.append(f"{group.name} is {what} (QA lead: {qa})")
         elif group.stale_reason:
             remaining.append(f"{group.name} must re-confirm: {group.stale_reason} (QA lead: {qa})")
+        if group.state == READY and group.board_not_ready:
+            count = sum(n for _, n in group.board_not_ready)
+            where = ", ".join(f"{column}: {n}" for column, n in group.board_not_ready)
+            remaining.append(
+                f"{group.name} is marked ready, but {count} item{'s' if count > 1 else ''} of "
+                f"the milestone {'are' if count > 1 else 'is'} not in {READY_FOR_RELEASE} "
+                f"({where}) (QA lead: {qa})"
+            )
         if group.blockers:
             count = len(group.blockers)
             numbers = ", ".join(f"#{number}" for number in group.blockers)
@@ -117,30 +134,85 @@ def merge_exception_approved(*, em: bool, qa: bool, dri: bool) -> bool:
     return em and qa and dri
 
 
-@dataclass(frozen=True)
-class ConclusionChange:
-    """What concluding the milestone does to one open issue."""
+# -- releases derived from GitHub -------------------------------------------------------------
 
-    action: str  # "relabel" | "close"
-    detail: str
-    changes: dict
+# A milestone named after a version: `4.80.0`, and older titles such as `4.80.0-tentative`.
+MILESTONE_VERSION_RE = re.compile(
+    r"^v?(\d{1,4})\.(\d{1,4})\.(\d{1,4})(?:-[0-9A-Za-z][0-9A-Za-z.-]*)?$", re.ASCII
+)
+# Release states, in the order a release moves through them.
+STATE_ORDER = ("planned", "release_candidate", "qa", "ready", "published", "concluded")
 
 
-def conclusion_change(labels: Iterable[str]) -> ConclusionChange:
-    """Handbook, "Conclude current milestone": open stories in the milestone go back to the
-    drafting board (add `:product`, remove `:release`); everything else was released: close it.
+def milestone_version(title: str) -> tuple[str, str] | None:
+    """The release (version, "minor" | "patch") a milestone's title names, or None.
+
+    Handbook: minor releases are `4.N.0` (their RC branch `rc-minor-fleet-v4.N.0`); a patch
+    release `4.N.P` with P > 0 is cut on `rc-patch-fleet-v4.N.P`.
     """
-    labels = sorted(labels)
-    if "story" in labels:
-        new = sorted({*labels, ":product"} - {":release"})
-        return ConclusionChange(
-            "relabel",
-            "story back to the drafting board: add :product, remove :release",
-            {"labels": new},
-        )
-    return ConclusionChange(
-        "close", "released: close it", {"state": "closed", "state_reason": "completed"}
-    )
+    match = MILESTONE_VERSION_RE.match(title.strip())
+    if match is None:
+        return None
+    major, minor, patch = (int(part) for part in match.groups())
+    return f"{major}.{minor}.{patch}", "patch" if patch else "minor"
+
+
+def state_from_github(*, current: str, rc_branch: bool, tag: bool, milestone_closed: bool) -> str:
+    """The release's state once what GitHub knows is taken in; never a step back.
+
+    Release candidate once its `rc-…-fleet-v<version>` branch exists, published once the tag
+    `fleet-v<version>` exists, concluded once the milestone is closed. A state a person set
+    further along (QA, ready) stays: GitHub not knowing it is no reason to undo it.
+    """
+    known = "planned"
+    if rc_branch:
+        known = "release_candidate"
+    if tag:
+        known = "published"
+    if milestone_closed:
+        known = "concluded"
+    rank = STATE_ORDER.index
+    return known if rank(known) > rank(current) else current
+
+
+# -- concluding the milestone -----------------------------------------------------------------
+
+
+def conclusion_step(*, column: str, labels: Iterable[str]) -> str:
+    """What concluding does to one board item of the milestone: "story", "close" or "leave".
+
+    Handbook, "Conclude current milestone": 2. "Select all items in "Ready for release" that
+    have the `story` label. Apply the `:product` label and remove the `:release` label."
+    3. "Select all remaining items in the "Ready for release" column and move them to the
+    "Closed" column." Items in any other column are not touched.
+    """
+    if column.strip().lower() != READY_FOR_RELEASE.lower():
+        return "leave"
+    return "story" if "story" in set(labels) else "close"
+
+
+def story_labels_concluded(labels: Iterable[str]) -> list[str]:
+    """Step 2's labels for a story: `:product` added, `:release` removed, nothing else."""
+    return sorted({*labels, ":product"} - {":release"})
+
+
+# -- gates ------------------------------------------------------------------------------------
+
+
+def publish_refusal(*, go: bool, is_dri: bool, override_reason: str) -> str:
+    """Why the release may not be marked published by hand ("" when it may).
+
+    Handbook, "Indicate your product group is release-ready": the DRI starts the release
+    once every QA lead has marked their group ready. Published needs go; otherwise only the
+    release ritual DRI may override, and says why.
+    """
+    if go:
+        return ""
+    if not is_dri:
+        return "The release is not go: only the release ritual DRI may publish it anyway."
+    if not override_reason.strip():
+        return "The release is not go: say why you publish it anyway (the override's reason)."
+    return ""
 
 
 def pushed_story_stakeholders(*, assignees: Iterable[str], labels: Iterable[str]) -> list[str]:

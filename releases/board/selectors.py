@@ -11,8 +11,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from fleetops.github.boards.models import Board as BoardModel
+from fleetops.github.boards.models import BoardItem
+from fleetops.github.boards.rules import CLOSED, READY_FOR_RELEASE
+from fleetops.github.boards.selectors import NO_STATUS
 from fleetops.github.models import Issue, Label, SyncRun
 from fleetops.org.models import ProductGroup, Sprint
+from fleetops.org.selectors import organization_boards
 from releases.board import rules
 from releases.board.models import Activity, MergeException, Release, ReleaseCandidate, Signoff
 from releases.dependencies import selectors as dependency_selectors
@@ -121,6 +126,15 @@ class GroupCard:
     open_prs: int = 0
     stale_reason: str = ""
     can_move: bool = False
+    # The group's board, filtered by the release's milestone: items in "Ready for release",
+    # and the others by column (column, items), in the board's column order.
+    board: BoardModel | None = None
+    board_ready: int = 0
+    board_not_ready: list[tuple[str, list[BoardItem]]] = field(default_factory=list)
+
+    @property
+    def board_not_ready_count(self) -> int:
+        return sum(len(items) for _, items in self.board_not_ready)
 
     @property
     def group(self) -> ProductGroup:
@@ -224,6 +238,60 @@ def _group_cards(
     return cards
 
 
+def _boards_by_group(slugs: list[str]) -> dict[str, BoardModel]:
+    """The mirrored board of each group in `slugs` (three queries whatever their number)."""
+    refs = {
+        (ref.organization.lower(), ref.number): ref.group_slug
+        for ref in organization_boards()
+        if ref.group_slug in slugs
+    }
+    if not refs:
+        return {}
+    boards = BoardModel.objects.filter(number__in=[number for _, number in refs])
+    return {
+        refs[(b.organization.lower(), b.number)]: b
+        for b in boards
+        if (b.organization.lower(), b.number) in refs
+    }
+
+
+def _board_readiness(release: Release, cards: list[GroupCard]) -> None:
+    """Fill each card's board counts (one query for every group's items of the milestone).
+
+    Handbook, "Conclude current milestone": each product group board, filtered by the
+    current milestone; what is in "Ready for release" ships, the rest is left open.
+    """
+    if release.milestone_id is None or not cards:
+        return
+    boards = _boards_by_group([card.group.slug for card in cards])
+    if not boards:
+        return
+    items: dict[int, list[BoardItem]] = {}
+    for item in (
+        BoardItem.objects.active()
+        .filter(
+            board__in=list(boards.values()),
+            repository__iexact=settings.GITHUB_REPOSITORY,
+            issue__milestone_id=release.milestone_id,
+        )
+        .select_related("status")
+        .order_by("status__position", "number")
+    ):
+        items.setdefault(item.board_id, []).append(item)
+    for card in cards:
+        card.board = boards.get(card.group.slug)
+        if card.board is None:
+            continue
+        columns: dict[str, list[BoardItem]] = {}
+        for item in items.get(card.board.pk, []):
+            column = item.status.column if item.status_id else NO_STATUS
+            if column.lower() == READY_FOR_RELEASE.lower():
+                card.board_ready += 1
+            elif column.lower() != CLOSED.lower():  # closed items are done, not waiting
+                columns.setdefault(column, []).append(item)
+        card.board_not_ready = list(columns.items())
+
+
 def _readiness(card: GroupCard) -> rules.GroupReadiness:
     qa_lead = card.group.qa_lead
     return rules.GroupReadiness(
@@ -234,6 +302,7 @@ def _readiness(card: GroupCard) -> rules.GroupReadiness:
         qa_lead=qa_lead.name if qa_lead else None,
         blockers=tuple(number for number, _ in card.release_blockers),
         stale_reason=card.stale_reason,
+        board_not_ready=tuple((column, len(items)) for column, items in card.board_not_ready),
     )
 
 
@@ -250,6 +319,7 @@ def release_board(
         )
     )
     cards = _group_cards(release, signoffs, user)
+    _board_readiness(release, cards)
     gate = gate if gate is not None else _dependency_gate(release)
     remaining = rules.readiness_remaining(
         [_readiness(card) for card in cards],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,14 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from fleetops.core import slack
+from fleetops.core.bounds import INT32_MAX
 from fleetops.github import gateway
 from fleetops.github.client import GitHubError
-from fleetops.github.models import GitHubWrite, Issue
+from fleetops.github.models import BranchHead, GitHubWrite, Issue
 from fleetops.github.refs import branch_head_refresh, pulls_against_refresh
 from fleetops.org import roles
 from fleetops.org.models import ProductGroup
 from releases.board import rules
 from releases.board.activity import activity_record, release_bump
+from releases.board.conclusion import qawolf_write
 from releases.board.models import (
     MergeException,
     Release,
@@ -28,7 +29,16 @@ from releases.board.models import (
     Signoff,
     SignoffEvent,
 )
-from releases.board.selectors import group_release_blockers
+from releases.board.plans import (
+    FAILED,
+    SKIPPED,
+    PlannedWrite,
+    WriteOutcome,
+    all_done,
+    plan_apply,
+    plan_preview,
+)
+from releases.board.selectors import group_release_blockers, release_board
 from releases.dependencies.tasks import dependency_checks_run_task
 from releases.permissions import ensure_can_drive, ensure_can_sign
 
@@ -62,6 +72,7 @@ def signoff_set_state(
     """
     release = Release.objects.select_for_update().get(pk=release.pk)
     ensure_can_sign(actor, release, group)
+    ensure_not_concluded(release, "moving a sign-off")
     if state not in Signoff.State.values:
         raise ValidationError(f"{state!r} is not a sign-off state.")
     note = note.strip()
@@ -116,78 +127,144 @@ Before kicking off release QA:
 """
 
 
-def _candidate_writes(
-    *, release: Release, branch: str, sha: str, actor: AbstractBaseUser | None
-) -> list[GitHubWrite]:
-    """The RC branch from main's head and the release QA issue, through the gateway (once each)."""
+def candidate_plan(*, release: Release, sha: str) -> list[PlannedWrite]:
+    """Handbook, "Create a release candidate": the branch `rc-minor-fleet-v4.x.x` from main,
+    the release QA issue, and `QAWOLF_DEPLOY_TAG` of the QA repository set to the branch."""
+    branch = release.rc_branch_name
     reason = f"release candidate of Fleet v{release.version}"
     groups = "\n".join(
         f"- [ ] {g.name} ({g.github_label}), QA lead "
         + (g.qa_lead.name if g.qa_lead else "unassigned")
-        for g in ProductGroup.objects.select_related("qa_lead")
+        for g in ProductGroup.objects.active().select_related("qa_lead")
     )
+    issue = {
+        "title": f"Release QA: Fleet v{release.version}",
+        "body": QA_CHECKLIST.format(version=release.version, branch=branch, groups=groups),
+        "labels": [":release"],
+        "assignees": [release.dri.github_login] if release.dri else [],
+    }
+    repo = f"/repos/{settings.GITHUB_REPOSITORY}"
+    ref = {"ref": f"refs/heads/{branch}", "sha": sha}
+    branch_key, issue_key = f"rc:{release.version}:branch", f"rc:{release.version}:qa-issue"
+
+    def create_branch(actor: AbstractBaseUser | None) -> GitHubWrite:
+        return gateway.branch_create(
+            name=branch, sha=sha, reason=reason, actor=actor, dedupe_key=branch_key
+        )
+
+    def create_issue(actor: AbstractBaseUser | None) -> GitHubWrite:
+        return gateway.issue_create(**issue, reason=reason, actor=actor, dedupe_key=issue_key)
+
     return [
-        gateway.branch_create(
-            name=branch,
-            sha=sha,
-            reason=reason,
-            actor=actor,
-            dedupe_key=f"rc:{release.version}:branch",
+        PlannedWrite(
+            "branch", f"create {branch}", branch_key, "POST", f"{repo}/git/refs", ref, create_branch
         ),
-        gateway.issue_create(
-            title=f"Release QA: Fleet v{release.version}",
-            body=QA_CHECKLIST.format(version=release.version, branch=branch, groups=groups),
-            labels=[":release"],
-            assignees=[release.dri.github_login] if release.dri else [],
-            reason=reason,
-            actor=actor,
-            dedupe_key=f"rc:{release.version}:qa-issue",
+        PlannedWrite(
+            "qa-issue",
+            "file the release QA issue",
+            issue_key,
+            "POST",
+            f"{repo}/issues",
+            issue,
+            create_issue,
+        ),
+        qawolf_write(
+            release=release, value=branch, key=f"rc:{release.version}:qawolf", step="qawolf"
         ),
     ]
+
+
+def main_head_known() -> str:
+    """main's head as the mirror last read it ("" if never): for a plan, without GitHub."""
+    head = BranchHead.objects.filter(
+        repository__full_name__iexact=settings.GITHUB_REPOSITORY, name=DEFAULT_BRANCH
+    ).first()
+    return head.sha if head else ""
+
+
+def _branch_cut_at(release: Release) -> str:
+    """The commit a real, done branch write of this release used ("" if none): a cut that
+    failed after the branch was made resumes at that commit, not at main's newer head."""
+    write = GitHubWrite.objects.filter(
+        dedupe_key=f"rc:{release.version}:branch", status=GitHubWrite.Status.DONE
+    ).first()
+    return str(write.payload.get("sha", "")) if write else ""
 
 
 def release_candidate_cut(
     *, release: Release, actor: AbstractBaseUser | None = None, trigger: str = "button"
 ) -> ReleaseCandidate:
-    """Cut the release candidate: its branch from main, the release QA issue, the announcement.
+    """Cut the release candidate (see `release_candidate_apply`); the candidate."""
+    return release_candidate_apply(release=release, actor=actor, trigger=trigger)[0]
+
+
+def release_candidate_apply(
+    *, release: Release, actor: AbstractBaseUser | None = None, trigger: str = "button"
+) -> tuple[ReleaseCandidate, list[WriteOutcome]]:
+    """Cut the release candidate: its branch from main, the release QA issue, QA Wolf's tag,
+    the announcement.
 
     Handbook, "Create a release candidate": on the last Friday of each sprint at 8:00 AM
-    Pacific. Writes go through the gateway (dry-run unless FLEETOPS_GITHUB_WRITE=1), each at
-    most once; a second cut returns the first candidate.
+    Pacific. Writes go through the gateway (dry-run unless FLEETOPS_GITHUB_WRITE=1), each
+    once among real writes. A dry-run candidate is a preview: with writes on, the next cut
+    makes it real; a real cut that failed halfway resumes; a complete one is returned.
     """
     if actor is not None:  # the right first: a refused user is told so, cut or not
         ensure_can_drive(actor, release, "cut the release candidate")
+    live = settings.FLEETOPS_GITHUB_WRITE
     existing = ReleaseCandidate.objects.filter(release=release).first()
-    if existing is not None:
-        return existing
-    if release.state not in (Release.State.PLANNED, Release.State.RELEASE_CANDIDATE):
-        raise ReleaseError(f"Fleet v{release.version} is {release.get_state_display()}: no RC cut.")
+    if existing is not None and (existing.dry_run and not live):
+        return existing, plan_preview(candidate_plan(release=release, sha=existing.commit_sha))
+    if existing is not None and not existing.dry_run:
+        plan = candidate_plan(release=release, sha=existing.commit_sha)
+        if all_done(preview := plan_preview(plan)):
+            return existing, [WriteOutcome(o.write, SKIPPED) for o in preview]
+        sha = existing.commit_sha
+    else:
+        if existing is None and release.state not in (
+            Release.State.PLANNED,
+            Release.State.RELEASE_CANDIDATE,
+        ):
+            raise ReleaseError(
+                f"Fleet v{release.version} is {release.get_state_display()}: no RC cut."
+            )
+        try:
+            sha = _branch_cut_at(release) or branch_head_refresh(branch=DEFAULT_BRANCH).sha
+        except GitHubError as exc:
+            raise ReleaseError(f"Cannot read {DEFAULT_BRANCH} from GitHub: {exc}") from exc
+    outcomes = plan_apply(candidate_plan(release=release, sha=sha), actor=actor)
+    failed = next((o for o in outcomes if o.status == FAILED), None)
+    if failed is not None:
+        raise ReleaseError(f"GitHub refused to {failed.write.what}: {failed.error}")
+    return _candidate_record(release, sha, actor, trigger, live), outcomes
+
+
+def _candidate_record(
+    release: Release, sha: str, actor: AbstractBaseUser | None, trigger: str, live: bool
+) -> ReleaseCandidate:
+    """Record the candidate (or make a dry-run one real) and announce the cut once each."""
     branch = release.rc_branch_name
-    try:
-        head = branch_head_refresh(branch=DEFAULT_BRANCH)
-    except GitHubError as exc:
-        raise ReleaseError(f"Cannot read {DEFAULT_BRANCH} from GitHub: {exc}") from exc
-    writes = _candidate_writes(release=release, branch=branch, sha=head.sha, actor=actor)
-    failed = [w for w in writes if w.status == GitHubWrite.Status.FAILED]
-    if failed:
-        raise ReleaseError(f"GitHub refused {failed[0].action}: {failed[0].error}")
+    keys = [f"rc:{release.version}:{step}" for step in ("branch", "qa-issue", "qawolf")]
     with transaction.atomic():
         locked = Release.objects.select_for_update().get(pk=release.pk)
-        existing = ReleaseCandidate.objects.filter(release=locked).first()
-        if existing is not None:
-            return existing
-        dry_run = not settings.FLEETOPS_GITHUB_WRITE
-        candidate = ReleaseCandidate.objects.create(
-            release=locked,
-            branch=branch,
-            commit_sha=head.sha,
-            head_sha=head.sha,
-            cut_at=timezone.now(),
-            cut_by=actor if actor and actor.is_authenticated else None,
-            dry_run=dry_run,
-            trigger=trigger,
+        candidate = ReleaseCandidate.objects.filter(release=locked).first()
+        if candidate is not None and (not candidate.dry_run or not live):
+            return candidate
+        fields = {
+            "branch": branch,
+            "commit_sha": sha,
+            "head_sha": sha,
+            "cut_at": timezone.now(),
+            "cut_by": actor if actor and actor.is_authenticated else None,
+            "dry_run": not live,
+            "trigger": trigger,
+        }
+        candidate, _ = ReleaseCandidate.objects.update_or_create(release=locked, defaults=fields)
+        candidate.writes.set(
+            GitHubWrite.objects.filter(dedupe_key__in=keys).exclude(
+                status=GitHubWrite.Status.FAILED
+            )
         )
-        candidate.writes.set(writes)
         if locked.state == Release.State.PLANNED:
             locked.state = Release.State.RELEASE_CANDIDATE
             locked.save(update_fields=["state"])
@@ -198,9 +275,9 @@ def release_candidate_cut(
             actor=actor,
             announce=True,
             message=(
-                f"Release candidate `{branch}` cut from {DEFAULT_BRANCH} at {head.sha[:7]} for "
-                f"Fleet v{locked.version}."
-                + (" Dry run: nothing was written to GitHub." if dry_run else "")
+                f"Release candidate `{branch}` cut from {DEFAULT_BRANCH} at {sha[:7]} for "
+                f"Fleet v{locked.version}; QA Wolf tests it every morning."
+                + ("" if live else " Dry run: nothing was written to GitHub.")
                 + " Only unreleased bug fixes go in now; feature work needs a merge exception."
             ),
         )
@@ -267,6 +344,9 @@ def merge_exception_request(
     reason: str,
     actor: AbstractBaseUser,
 ) -> MergeException:
+    ensure_not_concluded(release, "a merge exception")
+    if not 1 <= pr_number <= INT32_MAX:
+        raise ValidationError(f"#{pr_number} is not a pull request number.")
     if not reason.strip():
         raise ValidationError("Say why this feature work must go into the release candidate.")
     if MergeException.objects.filter(release=release, pr_number=pr_number).exists():
@@ -307,6 +387,7 @@ def merge_exception_decide(
         raise PermissionDenied(
             f"Only {exception.group.name}'s EM, its QA lead or the release DRI decide this."
         )
+    ensure_not_concluded(exception.release, "deciding a merge exception")
     if exception.state != MergeException.State.PENDING:
         raise ValidationError(f"This exception is already {exception.state}.")
     now = timezone.now()
@@ -337,111 +418,62 @@ def merge_exception_decide(
     return exception
 
 
-# Concluding the milestone. Handbook, "Conclude current milestone".
-
-
-@dataclass(frozen=True)
-class PlannedChange:
-    action: str  # "relabel" | "close" | "close-milestone"
-    number: int
-    title: str
-    detail: str
-    changes: dict
-
-    @property
-    def key(self) -> str:
-        return f"{self.action}:{self.number}"
-
-
-def conclusion_plan(*, release: Release) -> list[PlannedChange]:
-    """The GitHub changes concluding the release's milestone calls for, in order."""
-    milestone = release.milestone
-    if milestone is None:
-        return []
-    plan: list[PlannedChange] = []
-    issues = (
-        Issue.objects.open()
-        .filter(milestone=milestone)
-        .prefetch_related("labels")
-        .order_by("number")
-    )
-    for issue in issues:
-        change = rules.conclusion_change(label.name for label in issue.labels.all())
-        plan.append(
-            PlannedChange(change.action, issue.number, issue.title, change.detail, change.changes)
+def ensure_not_concluded(release: Release, what: str) -> None:
+    """A concluded release is history: nothing on it changes any more."""
+    if release.state == Release.State.CONCLUDED:
+        raise ValidationError(
+            f"Fleet v{release.version} is concluded: its milestone is closed, so {what} "
+            "no longer makes sense. Use the current release."
         )
-    plan.append(
-        PlannedChange(
-            "close-milestone",
-            milestone.number,
-            milestone.title,
-            "close the milestone",
-            {"state": "closed"},
-        )
-    )
-    return plan
-
-
-def release_conclude(*, release: Release, actor: AbstractBaseUser) -> list[GitHubWrite]:
-    """Apply the conclusion plan through the gateway (each change at most once)."""
-    ensure_can_drive(actor, release, "conclude the milestone")
-    if release.state not in (Release.State.PUBLISHED, Release.State.CONCLUDED):
-        raise ReleaseError("Conclude the milestone after the release is published.")
-    writes = []
-    for change in conclusion_plan(release=release):
-        key = f"conclude:{release.version}:{change.key}"
-        reason = f"conclude milestone {release.version}: {change.detail}"
-        if change.action == "close-milestone":
-            writes.append(
-                gateway.milestone_close(
-                    number=change.number, reason=reason, actor=actor, dedupe_key=key
-                )
-            )
-        else:
-            writes.append(
-                gateway.issue_update(
-                    number=change.number,
-                    changes=change.changes,
-                    reason=reason,
-                    actor=actor,
-                    dedupe_key=key,
-                )
-            )
-    with transaction.atomic():
-        Release.objects.filter(pk=release.pk).update(
-            state=Release.State.CONCLUDED, concluded_at=timezone.now()
-        )
-        failed = sum(w.status == GitHubWrite.Status.FAILED for w in writes)
-        activity_record(
-            release=release,
-            kind="concluded",
-            actor=actor,
-            announce=True,
-            message=(
-                f"Milestone {release.version} concluded: {len(writes)} GitHub change(s)"
-                + (f", {failed} failed (retry to apply them)" if failed else "")
-                + (" (dry run)" if not settings.FLEETOPS_GITHUB_WRITE else "")
-                + "."
-            ),
-        )
-    return writes
 
 
 @transaction.atomic
-def release_set_state(*, release: Release, state: str, actor: AbstractBaseUser) -> Release:
-    """The DRI moves the release through its states (published stamps the time)."""
+def release_set_state(
+    *, release: Release, state: str, actor: AbstractBaseUser, override_reason: str = ""
+) -> Release:
+    """The DRI moves the release through its states (published stamps the time).
+
+    Gate: "published" needs go (every group ready, no open release blocker, dependency checks
+    passed); otherwise only the release ritual DRI may override it, with a reason that is
+    stored and shown. Concluding happens through the conclusion, never by hand.
+    """
     ensure_can_drive(actor, release, "change the release's state")
     if state not in Release.State.values:
         raise ValidationError(f"{state!r} is not a release state.")
     release = Release.objects.select_for_update().get(pk=release.pk)
+    ensure_not_concluded(release, "changing its state")
+    if state == Release.State.CONCLUDED:
+        raise ValidationError("Conclude the milestone on the conclusion page: it writes to GitHub.")
+    fields = ["state", "published_at"]
+    message = f"Fleet v{release.version} is now {Release.State(state).label}."
+    if state == Release.State.PUBLISHED and release.state != state:
+        go = release_board(release=release).go
+        refusal = rules.publish_refusal(
+            go=go, is_dri=roles.is_dri(actor, release), override_reason=override_reason
+        )
+        if refusal:
+            raise ValidationError(refusal)
+        if not go:
+            release.publish_override_reason = override_reason.strip()
+            release.publish_override_by = actor
+            release.publish_override_at = timezone.now()
+            fields += ["publish_override_reason", "publish_override_by", "publish_override_at"]
+            message = (
+                f"Fleet v{release.version} is now published although the board said no-go: "
+                f"override by the release DRI ({override_reason.strip()})."
+            )
     release.state = state
     if state == Release.State.PUBLISHED and release.published_at is None:
         release.published_at = timezone.now()
-    release.save(update_fields=["state", "published_at"])
-    activity_record(
-        release=release,
-        kind="state",
-        actor=actor,
-        message=f"Fleet v{release.version} is now {release.get_state_display()}.",
-    )
+    release.save(update_fields=fields)
+    activity_record(release=release, kind="state", actor=actor, message=message)
     return release
+
+
+def candidate_preview(*, release: Release) -> list[WriteOutcome]:
+    """The RC cut's writes as they stand, without GitHub (main's head as last read)."""
+    candidate = ReleaseCandidate.objects.filter(release=release).first()
+    sha = candidate.commit_sha if candidate and not candidate.dry_run else ""
+    return plan_preview(
+        candidate_plan(release=release, sha=sha or _branch_cut_at(release) or main_head_known())
+    )

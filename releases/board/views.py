@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -12,8 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
-from fleetops.github.models import GitHubWrite
 from fleetops.org.models import ProductGroup, process_today
+from releases.board.conclusion import (
+    ConclusionRefused,
+    ConclusionResult,
+    conclusion_preview,
+    release_conclude,
+)
 from releases.board.forms import DecisionForm, MergeExceptionForm, ReleaseStateForm, SignoffForm
 from releases.board.models import MergeException, Release
 from releases.board.selectors import (
@@ -24,11 +30,10 @@ from releases.board.selectors import (
 )
 from releases.board.services import (
     ReleaseError,
-    conclusion_plan,
+    candidate_preview,
     merge_exception_decide,
     merge_exception_request,
     release_candidate_cut,
-    release_conclude,
     release_set_state,
     signoff_set_state,
 )
@@ -149,6 +154,19 @@ def release_json(request: HtmxHttpRequest, version: str) -> JsonResponse:
             ),
             "go": board.go,
             "remaining": board.remaining,
+            "publish_override": (
+                {
+                    "reason": release.publish_override_reason,
+                    "by": release.publish_override_by.get_username()
+                    if release.publish_override_by
+                    else None,
+                    "at": release.publish_override_at.isoformat()
+                    if release.publish_override_at
+                    else None,
+                }
+                if release.publish_override_reason
+                else None
+            ),
             "groups": [
                 {
                     "slug": card.group.slug,
@@ -162,6 +180,7 @@ def release_json(request: HtmxHttpRequest, version: str) -> JsonResponse:
                     "stale": card.stale,
                     "release_blockers": len(card.release_blockers),
                     "unreleased_bugs": card.unreleased_bugs,
+                    "board": {"ready": card.board_ready, "not_ready": card.board_not_ready_count},
                 }
                 for card in board.cards
             ],
@@ -194,12 +213,32 @@ def signoff_update(request: HtmxHttpRequest, version: str, group: str) -> HttpRe
         )
     except PermissionDenied as exc:
         return forbidden(request, exc)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        if is_htmx(request):
+            context = _board_context(request, release)
+            context["card_errors"] = {product_group.slug: message}
+            return render(request, "releases/board.html#board-live", context)
+        messages.error(request, f"{product_group.name}: {message}")
+        return redirect("releases:board", version=version)
     return _after_action(request, release)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def candidate_cut(request: HtmxHttpRequest, version: str) -> HttpResponse:
+    """GET: the RC cut's plan, to confirm; POST: cut it (the DRI or staff)."""
     release = release_get(version=version)
+    if request.method == "GET":
+        return render(
+            request,
+            "releases/cut.html",
+            {
+                "release": release,
+                "writes": candidate_preview(release=release),
+                "can_drive": can_drive(request.user, release),
+                "live": settings.FLEETOPS_GITHUB_WRITE,
+            },
+        )
     try:
         candidate = release_candidate_cut(release=release, actor=request.user)
     except PermissionDenied as exc:
@@ -223,9 +262,11 @@ def release_state(request: HtmxHttpRequest, version: str) -> HttpResponse:
         messages.error(request, "Choose a release state.")
         return redirect("releases:board", version=version)
     try:
-        release_set_state(release=release, state=form.cleaned_data["state"], actor=request.user)
+        release_set_state(release=release, actor=request.user, **form.cleaned_data)
     except PermissionDenied as exc:
         return forbidden(request, exc)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("releases:board", version=version)
 
 
@@ -281,27 +322,43 @@ def exception_decide(request: HtmxHttpRequest, version: str, pk: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 def conclude(request: HtmxHttpRequest, version: str) -> HttpResponse:
-    """Show the conclusion plan; the DRI applies it (POST) through the gateway."""
+    """Show the conclusion plan, step by step; the DRI applies it (POST) through the gateway."""
     release = release_get(version=version)
     if request.method == "POST":
         try:
-            writes = release_conclude(release=release, actor=request.user)
+            result = release_conclude(release=release, actor=request.user)
         except PermissionDenied as exc:
             return forbidden(request, exc)
-        except ReleaseError as exc:
+        except ConclusionRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request, f"Milestone concluded: {len(writes)} GitHub change(s) recorded."
-            )
+            messages.success(request, _conclusion_message(result))
         return redirect("releases:conclude", version=version)
+    try:
+        result, refusal = conclusion_preview(release=release), ""
+    except ConclusionRefused as exc:
+        result, refusal = None, str(exc)
     return render(
         request,
         "releases/conclude.html",
         {
             "release": release,
-            "plan": conclusion_plan(release=release),
+            "result": result,
+            "refusal": refusal,
             "can_drive": can_drive(request.user, release),
-            "writes": GitHubWrite.objects.filter(dedupe_key__startswith=f"conclude:{version}:"),
+            "live": settings.FLEETOPS_GITHUB_WRITE,
         },
     )
+
+
+def _conclusion_message(result: ConclusionResult) -> str:
+    statuses = [o.status for o in result.outcomes]
+    if result.concluded:
+        return f"Milestone concluded: {statuses.count('done')} GitHub change(s) made."
+    if "failed" in statuses:
+        failed = next(o for o in result.outcomes if o.status == "failed")
+        return (
+            f"Stopped: GitHub refused to {failed.write.what} ({failed.error}). "
+            f"{statuses.count('done')} change(s) made; apply again to resume."
+        )
+    return f"Dry run: {statuses.count('dry-run')} change(s) recorded as a preview, none made."

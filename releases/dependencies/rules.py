@@ -73,6 +73,8 @@ CHECK_ORDER: list[str] = [
 ]
 # The checks whose outdated result blocks the release (handbook: add `~release blocker`).
 BLOCKING_CHECKS: tuple[str, ...] = (Check.GO, Check.MACADMINS)
+# Handbook: "we must upgrade … before publishing the next release": fixed, never acknowledged.
+UNACKNOWLEDGEABLE: tuple[str, ...] = BLOCKING_CHECKS
 DEFAULT_BRANCH = "main"
 WATCHED_OSQUERY = "osquery/osquery"
 WATCHED_EXTENSION = "macadmins/osquery-extension"
@@ -418,7 +420,9 @@ def gate_remaining(
 
     What still stands between the release and a "go", one sentence per item naming its
     owner: a blocking check (Go minor, macadmins-extension) that did not run, failed, or is
-    outdated and not acknowledged at that version; the vulnerability feeds not confirmed.
+    outdated; the vulnerability feeds not confirmed. An outdated Go patch or
+    macadmins-extension cannot be acknowledged away (handbook: "we must upgrade … before
+    publishing the next release"): `acknowledged` only covers the other checks.
     """
     remaining: list[str] = []
     for check in BLOCKING_CHECKS:
@@ -428,7 +432,8 @@ def gate_remaining(
             remaining.append(f"The {label} check did not run ({owner})")
         elif result.status == Status.ERROR:
             remaining.append(f"The {label} check failed: {result.detail} ({owner})")
-        elif result.release_blocker and (check, result.latest) not in acknowledged:
+        elif result.release_blocker:
+            # Handbook: "we must upgrade … before publishing the next release": only fixed.
             remaining.append(
                 f"{label} {result.current} → {result.latest} is a release blocker ({owner})"
             )
@@ -451,7 +456,9 @@ def verdict_key(result: ResultLike | None, *, acknowledged: bool, confirmed: boo
         if result.action == Action.FLEETD_RELEASE_QA:
             return "qa"
         if result.release_blocker:
-            return "acknowledged" if acknowledged else "blocker"
+            return "blocker"  # fixed by upgrading, never acknowledged away
+        if acknowledged:
+            return "acknowledged"
         return "outdated"
     return "no-changes" if result.check_name in FLEETD_COMPONENTS else "ok"
 

@@ -27,6 +27,7 @@ from releases.dependencies.rules import (
     ACTIONS,
     BLOCKING_CHECKS,
     CHECK_ORDER,
+    UNACKNOWLEDGEABLE,
     Action,
     DependencyCheckError,
     Status,
@@ -249,6 +250,12 @@ def _draft(result: DependencyCheckResult, oncall: Person | None) -> IssueDraft |
         return None
 
 
+def _acknowledgeable(row: CheckRow) -> bool:
+    """Go and macadmins-extension blockers are fixed, never acknowledged (handbook: "we must
+    upgrade … before publishing the next release"); other outdated checks may be."""
+    return row.verdict_key in ("outdated", "qa") and row.check not in UNACKNOWLEDGEABLE
+
+
 def dependency_page(
     *,
     release: Release | None,
@@ -310,9 +317,8 @@ def dependency_page(
             row.can_file = row.can_file and can_act and run == latest_run
             if preview and (row.can_file or row.issue is None):
                 row.draft = _draft(result, oncall)
-        row.can_acknowledge = (
-            can_act and release is not None and row.verdict_key == "blocker" and run == latest_run
-        )
+        row.can_acknowledge = can_act and release is not None and run == latest_run
+        row.can_acknowledge = row.can_acknowledge and _acknowledgeable(row)
         rows.append(row)
     return DependencyPage(
         release=release,

@@ -45,6 +45,7 @@ from releases.dependencies.models import (
 )
 from releases.dependencies.rules import (
     FLEETD_COMPONENTS,
+    UNACKNOWLEDGEABLE,
     Check,
     DependencyCheckError,
     Failed,
@@ -267,16 +268,27 @@ def run_summary(run: DependencyCheckRun) -> str:
 def dependency_check_acknowledge(
     *, result: DependencyCheckResult, actor: AbstractBaseUser | None, note: str
 ) -> DependencyAcknowledgement:
-    """The DRI acknowledges a release-blocking check (go / no-go: passed or acknowledged)."""
+    """The DRI acknowledges an outdated check with a reason (osquery, fleetd components...).
+
+    Handbook, "Confirm latest versions of dependencies": an outdated Go patch or
+    macadmins-extension is a release blocker that "we must upgrade … before publishing the
+    next release": it is refused here, only fixing it clears the gate.
+    """
     release = result.run.release
     if release is None:
         raise DependencyCheckError(
             "This run is not for a release: there is nothing to acknowledge."
         )
     ensure_can_act_on_dependency_checks(actor, release, "acknowledge a release-blocking check")
-    if not (result.status == Status.OUTDATED and result.release_blocker):
+    if result.check_name in UNACKNOWLEDGEABLE or result.release_blocker:
         raise DependencyCheckError(
-            f"{check_label(result.check_name)} is not a release blocker: nothing to acknowledge."
+            f"{check_label(result.check_name)} {result.current} → {result.latest} cannot be "
+            "acknowledged: the handbook says we must upgrade it before publishing the next "
+            "release. Fix it (the bug is filed from this page)."
+        )
+    if result.status != Status.OUTDATED:
+        raise DependencyCheckError(
+            f"{check_label(result.check_name)} is not outdated: nothing to acknowledge."
         )
     note = note.strip()
     if not note:

@@ -184,7 +184,7 @@ def dependencies_file(request: HtmxHttpRequest, result_id: int) -> HttpResponse:
 
 @require_POST
 def dependencies_acknowledge(request: HtmxHttpRequest, result_id: int) -> HttpResponse:
-    """The DRI acknowledges a release-blocking check, saying why the release can go ahead."""
+    """The DRI acknowledges an outdated check (not Go or macadmins-extension), saying why."""
     result = _result(result_id)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
@@ -196,7 +196,7 @@ def dependencies_acknowledge(request: HtmxHttpRequest, result_id: int) -> HttpRe
         return forbidden(request, exc)
     except DependencyCheckError as exc:
         return _after_action(request, result.run.release, error=str(exc))
-    return _after_action(request, result.run.release, done="Release blocker acknowledged.")
+    return _after_action(request, result.run.release, done="Acknowledged.")
 
 
 @require_POST

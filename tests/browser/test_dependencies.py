@@ -157,18 +157,16 @@ def test_browser_dri_files_the_issue_and_acknowledges(
     expect(page.locator("#row-go")).to_contain_text("dry run")
     assert GitHubWrite.objects.get().payload["assignees"] == ["pdewit"]
 
-    card.get_by_label("Acknowledge the blocker: why can the release go ahead?").fill(
-        "Upgrade merged in #41; in tomorrow's RC build."
-    )
-    card.get_by_role("button", name="Acknowledge").click()
-    expect(page.locator("#row-go")).to_contain_text("blocker acknowledged")
-    expect(page.locator("#dependency-gate")).to_contain_text("1 unresolved")
-    expect(page.locator("#dependency-gate")).to_contain_text("Vulnerability feeds not confirmed")
+    # Handbook: an outdated Go patch is upgraded before publishing, never acknowledged away.
+    expect(card).to_contain_text("It cannot be acknowledged away")
+    expect(card.get_by_role("button", name="Acknowledge")).to_have_count(0)
+    expect(page.locator("#dependency-gate")).to_contain_text("2 unresolved")
 
     feeds = page.locator("#check-vulnerability-feeds")
     feeds.get_by_role("button", name="Confirm the announcements were checked").click()
-    expect(page.locator("#dependency-gate")).to_contain_text("Clear")
-    assert DependencyAcknowledgement.objects.get().note.startswith("Upgrade merged")
+    expect(page.locator("#dependency-gate")).to_contain_text("1 unresolved")
+    expect(page.locator("#dependency-gate")).to_contain_text("Go 1.24.4 → 1.24.6")
+    assert not DependencyAcknowledgement.objects.exists()
     assert not errors, errors
 
 

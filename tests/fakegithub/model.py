@@ -263,6 +263,7 @@ class Repo:
         self.comments_by_updated: list[tuple[str, int]] = []
         self.labels: dict[str, Label] = {}
         self.milestones: dict[int, Milestone] = {}
+        self.variables: dict[str, str] = {}  # Actions variables: name -> value
         self.tags: dict[str, str] = {}
         self.refs: dict[str, str] = {}
         self.commits: dict[str, Commit] = {}

@@ -226,6 +226,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", _R + r"/git/matching-refs/(?P<ref>.*)", "matching_refs"),
         ("GET", _R + r"/git/refs(?:/(?P<ref>.*))?", "matching_refs"),
         ("POST", _R + r"/git/refs", "create_ref"),
+        ("PATCH", _R + r"/actions/variables/(?P<variable>[A-Za-z0-9_]+)", "update_variable"),
         ("GET", _R + r"/contents(?:/(?P<path>.*))?", "get_contents"),
         ("GET", _R + r"/compare/(?P<basehead>.+)", "compare"),
     ]
@@ -1740,6 +1741,19 @@ class FakeGitHub:
             ctx.render.git_ref(repo, ref, sha),
             {"Location": f"{ctx.base}/repos/{repo.full_name}/git/{ref}"},
         )
+
+    def _h_update_variable(self, ctx: _Ctx, owner: str, name: str, variable: str) -> _Reply:
+        """`PATCH /repos/{owner}/{repo}/actions/variables/{name}`: 204, no body (GitHub's
+        answer); 404 for a variable the repository does not have."""
+        repo = self._repo_for(owner, name)
+        data = ctx.json()
+        if variable not in repo.variables:
+            raise GitHubError(404)
+        value = data.get("value")
+        if not isinstance(value, str):
+            raise GitHubError(422, 'Invalid request.\n\n"value" is not a string.')
+        repo.variables[variable] = value
+        return _Reply(204, None)
 
     # -- handlers: releases ---------------------------------------------------------------
 

@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from fleetops.github.gateway import branch_create, issue_create, milestone_close
+from fleetops.github.gateway import (
+    actions_variable_set,
+    branch_create,
+    issue_create,
+    milestone_close,
+)
 from fleetops.github.models import GitHubWrite, Issue
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +116,43 @@ def test_gateway_abandoned_pending_write_is_released(fake_github, settings):
     first.refresh_from_db()
     assert first.status == "failed"
     assert "abandoned" in first.error
+
+
+def test_gateway_sets_an_actions_variable_of_another_repository_once(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = True
+    fake_github.repo("fleetdm/confidential").variables["QAWOLF_DEPLOY_TAG"] = "main"
+    issues_before = Issue.objects.count()
+    for _ in range(2):
+        write = actions_variable_set(
+            repository="fleetdm/confidential",
+            name="QAWOLF_DEPLOY_TAG",
+            value="rc-minor-fleet-v4.80.0",
+            reason="RC cut",
+            dedupe_key="rc:4.80.0:qawolf",
+        )
+        assert write.status == "done", write.error
+    assert [(w.method, w.path, w.body) for w in fake_github.writes] == [
+        (
+            "PATCH",
+            "/repos/fleetdm/confidential/actions/variables/QAWOLF_DEPLOY_TAG",
+            {"name": "QAWOLF_DEPLOY_TAG", "value": "rc-minor-fleet-v4.80.0"},
+        )
+    ]
+    assert fake_github.repo("fleetdm/confidential").variables == {
+        "QAWOLF_DEPLOY_TAG": "rc-minor-fleet-v4.80.0"
+    }
+    assert write.response == {}  # 204: nothing mirrored into the product repository
+    assert Issue.objects.count() == issues_before
+
+
+def test_gateway_reports_a_missing_variable_as_failed(fake_github, settings):
+    settings.FLEETOPS_GITHUB_WRITE = True
+    write = actions_variable_set(
+        repository="fleetdm/confidential",
+        name="QAWOLF_DEPLOY_TAG",
+        value="main",
+        reason="conclude",
+        dedupe_key="conclude:4.80.0:7:qawolf",
+    )
+    assert write.status == "failed"
+    assert "404" in write.error

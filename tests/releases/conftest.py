@@ -4,6 +4,7 @@ import pytest
 
 from releases.board.services import release_signoffs_ensure
 from tests.factories import PersonFactory, ProductGroupFactory, UserFactory
+from tests.releases.boards import Milestoned, build_milestone_boards
 from tests.releases.factories import ReleaseFactory
 
 
@@ -46,3 +47,10 @@ def main_branch(fake_github) -> str:
     fake_github.add_commit("fleetdm/fleet", sha, message="Merge main", date="2026-11-20T15:00:00Z")
     fake_github.repo("fleetdm/fleet").refs["refs/heads/main"] = sha
     return sha
+
+
+@pytest.fixture
+def milestoned(fake_github, org) -> Milestoned:
+    """A published 4.75.0 whose milestone is spread over the MDM, Software and drafting
+    boards (see tests/releases/boards.py), synced into the mirror."""
+    return build_milestone_boards(fake_github, org)

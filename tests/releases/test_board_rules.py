@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -124,17 +125,88 @@ labels = st.lists(
 )
 
 
-@given(labels)
-def test_concluding_sends_stories_back_and_closes_the_rest(names):
-    change = rules.conclusion_change(names)
-    if "story" in names:
-        assert change.action == "relabel"
-        assert ":product" in change.changes["labels"]
-        assert ":release" not in change.changes["labels"]
-        assert set(names) - {":release"} <= set(change.changes["labels"])
+columns = st.sampled_from(
+    ["Ready for release", "ready for release", "In progress", "Awaiting QA", "Closed", "No Status"]
+)
+
+
+@given(labels, columns)
+def test_concluding_acts_only_on_ready_for_release(names, column):
+    step = rules.conclusion_step(column=column, labels=names)
+    if column.lower() != "ready for release":
+        assert step == "leave"
     else:
-        assert change.action == "close"
-        assert change.changes == {"state": "closed", "state_reason": "completed"}
+        assert step == ("story" if "story" in names else "close")
+
+
+@given(labels)
+def test_concluded_story_gets_product_and_loses_release_only(names):
+    after = rules.story_labels_concluded(names)
+    assert set(after) == (set(names) | {":product"}) - {":release"}
+
+
+@given(
+    st.integers(0, 9999),
+    st.integers(0, 9999),
+    st.integers(0, 9999),
+    st.sampled_from(["", "-tentative", "-rc1", "-TENTATIVE.2"]),
+)
+def test_milestone_titles_name_their_version(major, minor, patch, suffix):
+    version, kind = rules.milestone_version(f"{major}.{minor}.{patch}{suffix}")
+    assert version == f"{major}.{minor}.{patch}"
+    assert kind == ("patch" if patch else "minor")
+
+
+@given(st.text(max_size=20))
+def test_milestone_titles_that_are_not_versions(title):
+    parsed = rules.milestone_version(title)
+    if parsed is not None:
+        assert title.strip().lstrip("v")[0].isdigit()
+        assert parsed[0].count(".") == 2
+
+
+@pytest.mark.parametrize(
+    "title", ["Sprint 42", "4.80", "4.80.0.1", "v4.80.x", "4.80.0 -x", "\u0664.\u0668.\u0660"]
+)
+def test_milestone_titles_refused(title):
+    assert rules.milestone_version(title) is None
+
+
+@given(st.sampled_from(rules.STATE_ORDER), st.booleans(), st.booleans(), st.booleans())
+def test_state_from_github_never_moves_back(current, rc, tag, closed):
+    state = rules.state_from_github(current=current, rc_branch=rc, tag=tag, milestone_closed=closed)
+    order = rules.STATE_ORDER.index
+    assert order(state) >= order(current)
+    if closed:
+        assert state == "concluded"
+    elif tag:
+        assert order(state) >= order("published")
+    elif rc:
+        assert order(state) >= order("release_candidate")
+
+
+def test_publishing_needs_go_or_the_dris_reason():
+    assert rules.publish_refusal(go=True, is_dri=False, override_reason="") == ""
+    assert "only the release ritual DRI" in rules.publish_refusal(
+        go=False, is_dri=False, override_reason="customer waits"
+    )
+    assert "say why" in rules.publish_refusal(go=False, is_dri=True, override_reason="  ")
+    assert rules.publish_refusal(go=False, is_dri=True, override_reason="hotfix for acme") == ""
+
+
+def test_a_ready_group_with_items_outside_ready_for_release_is_no_go():
+    group = rules.GroupReadiness(
+        name="MDM",
+        state=rules.READY,
+        state_label="ready",
+        qa_lead="Pieter",
+        board_not_ready=(("In progress", 2), ("Awaiting QA", 1)),
+    )
+    remaining = rules.readiness_remaining([group], dri="Dana", dependency_gate_run=True)
+    assert remaining == [
+        "MDM is marked ready, but 3 items of the milestone are not in Ready for release "
+        "(In progress: 2, Awaiting QA: 1) (QA lead: Pieter)"
+    ]
 
 
 @given(st.lists(st.sampled_from(["ana", "bo"]), unique=True), labels)

@@ -339,7 +339,7 @@ def test_file_the_issue_without_htmx_redirects(dri_client, run):
     assert response["Location"] == "/releases/4.76.0/dependencies/"
 
 
-def test_acknowledge_updates_the_go_no_go(dri_client, run, hx):
+def test_acknowledging_the_go_blocker_is_refused_and_the_gate_holds(dri_client, run, hx):
     result = _result(run, "go")
     html = _text(
         dri_client.post(
@@ -348,14 +348,35 @@ def test_acknowledge_updates_the_go_no_go(dri_client, run, hx):
             headers=hx,
         )
     )
-    assert "Release blocker acknowledged." in html
-    assert "Upgrade merged in #41" in html
+    assert "cannot be acknowledged" in html
+    assert "must upgrade it before publishing" in html
+    assert not DependencyAcknowledgement.objects.exists()
     gate = re.search(r'id="dependency-gate" hx-swap-oob="true"(.*?)</article>', html).group(1)
-    assert "1 unresolved" in gate
+    assert "2 unresolved" in gate
+
+
+def test_the_page_offers_no_acknowledge_for_a_go_blocker(dri_client, run):
+    html = _text(dri_client.get("/releases/4.76.0/dependencies/"))
+    assert 'for="ack-note-go"' not in html
+    assert "It cannot be acknowledged away" in html
+    assert 'for="ack-note-go-major"' in html
+
+
+def test_acknowledge_another_outdated_check_with_a_reason(dri_client, run, hx):
+    result = _result(run, "go-major")
+    html = _text(
+        dri_client.post(
+            f"/releases/dependencies/results/{result.pk}/acknowledge/",
+            {"note": "Go 1.25 lands next sprint"},
+            headers=hx,
+        )
+    )
+    assert "Acknowledged." in html
+    assert "Go 1.25 lands next sprint" in html
 
 
 def test_acknowledge_without_a_reason_changes_nothing(dri_client, run, hx):
-    result = _result(run, "go")
+    result = _result(run, "go-major")
     html = _text(
         dri_client.post(
             f"/releases/dependencies/results/{result.pk}/acknowledge/", {"note": " "}, headers=hx
@@ -366,7 +387,7 @@ def test_acknowledge_without_a_reason_changes_nothing(dri_client, run, hx):
 
 
 def test_acknowledge_by_an_engineer_is_refused(engineer_client, run, hx):
-    result = _result(run, "go")
+    result = _result(run, "go-major")
     response = engineer_client.post(
         f"/releases/dependencies/results/{result.pk}/acknowledge/", {"note": "fine"}, headers=hx
     )

@@ -190,6 +190,7 @@ def test_rc_cut_is_dry_run_by_default_and_idempotent(org, fake_github, main_bran
     assert fake_github.writes == []
     writes = GitHubWrite.objects.order_by("action")
     assert [(w.action, w.status) for w in writes] == [
+        ("actions.variable", "dry-run"),
         ("issue.create", "dry-run"),
         ("ref.create", "dry-run"),
     ]
@@ -198,15 +199,20 @@ def test_rc_cut_is_dry_run_by_default_and_idempotent(org, fake_github, main_bran
 
 def test_rc_cut_live_writes_once(org, fake_github, main_branch, settings):
     settings.FLEETOPS_GITHUB_WRITE = True
+    fake_github.repo("fleetdm/confidential").variables["QAWOLF_DEPLOY_TAG"] = "main"
     release = org["release"]
     Release.objects.filter(pk=release.pk).update(state="planned")
     release = Release.objects.get(pk=release.pk)
     release_candidate_cut(release=release, actor=org["staff"])
     release_candidate_cut(release=Release.objects.get(pk=release.pk), actor=org["staff"])
     assert sorted(w.path for w in fake_github.writes) == [
+        "/repos/fleetdm/confidential/actions/variables/QAWOLF_DEPLOY_TAG",
         "/repos/fleetdm/fleet/git/refs",
         "/repos/fleetdm/fleet/issues",
     ]
+    assert fake_github.repo("fleetdm/confidential").variables == {
+        "QAWOLF_DEPLOY_TAG": "rc-minor-fleet-v4.75.0"
+    }
     ref = next(w for w in fake_github.writes if w.path.endswith("/git/refs"))
     assert ref.body == {"ref": "refs/heads/rc-minor-fleet-v4.75.0", "sha": main_branch}
 

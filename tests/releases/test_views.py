@@ -87,7 +87,16 @@ def test_release_json_shape(org):
     mirror_issue(2, "#g-mdm", "~unreleased bug")
     _client(org["staff"]).post("/releases/4.75.0/groups/software/signoff", {"state": "ready"})
     data = _client(org["outsider"]).get("/releases/4.75.0.json").json()
-    assert set(data) == {"version", "state", "release_candidate", "go", "remaining", "groups"}
+    assert set(data) == {
+        "version",
+        "state",
+        "release_candidate",
+        "go",
+        "remaining",
+        "groups",
+        "publish_override",
+    }
+    assert data["publish_override"] is None
     assert data["version"] == "4.75.0"
     assert data["go"] is False
     assert data["release_candidate"] is None
@@ -102,6 +111,7 @@ def test_release_json_shape(org):
         "stale": False,
         "release_blockers": 1,
         "unreleased_bugs": 1,
+        "board": {"ready": 0, "not_ready": 0},
     }
     assert groups["software"]["state"] == "ready"
     assert groups["software"]["signed_by"] == "boss"

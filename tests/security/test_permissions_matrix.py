@@ -115,6 +115,16 @@ def world(org, monkeypatch):  # noqa: F811  (the imported fixture)
                 detail="Go 1.24.6 is out.",
                 data={"file": "go.mod", "line": 3, "ref": "main"},
             ),
+            # Acknowledgeable (an outdated Go patch is not: it must be upgraded).
+            Finding(
+                "osquery",
+                current="5.12.2",
+                latest="5.13.0",
+                status="outdated",
+                release_blocker=False,
+                action="bug",
+                detail="osquery 5.13.0 is out.",
+            ),
         ],
         trigger="schedule",
         started_at=now - dt.timedelta(seconds=12),
@@ -158,6 +168,7 @@ def world(org, monkeypatch):  # noqa: F811  (the imported fixture)
         override=override,
         time_off=time_off,
         result=DependencyCheckResult.objects.get(run=run, check_name="go"),
+        outdated=DependencyCheckResult.objects.get(run=run, check_name="osquery"),
         exception=exception,
         queued=queued,
     )
@@ -262,7 +273,7 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda w: {"result_id": w.result.pk}, allowed=_roles("dri", "staff")
     ),
     "releases:dependencies-acknowledge": Entry(
-        kwargs=lambda w: {"result_id": w.result.pk},
+        kwargs=lambda w: {"result_id": w.outdated.pk},
         data=lambda w: {"note": "Patch release only"},
         allowed=_roles("dri", "staff"),
     ),

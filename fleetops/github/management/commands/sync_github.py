@@ -17,6 +17,7 @@ from fleetops.github.client import (
 )
 from fleetops.github.models import SyncRun
 from fleetops.github.selectors import mirror_counts
+from fleetops.github.signals import mirror_synced_send
 from fleetops.github.sync import repository_sync
 
 TRANSIENT_ATTEMPTS = 5
@@ -84,6 +85,9 @@ class Command(BaseCommand):
         if error is None:  # then the boards, whose items link to the issues just synced
             boards, board_requests, error = _boards(say)
             requests += board_requests
+        if error is None:  # the releases the milestones, branches and tags name
+            for summary in mirror_synced_send(trigger="command"):
+                say(summary)
         changed = SyncRun.objects.filter(
             pk__gt=before, trigger="command", kind__in=[SyncRun.Kind.INCREMENTAL, SyncRun.Kind.FULL]
         ).aggregate(created=Sum("created", default=0), updated=Sum("updated", default=0))
