@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
 from fleetops.org.models import ProductGroup, process_today
@@ -42,7 +42,7 @@ from releases.hygiene.panels import release_board_panels
 from releases.permissions import can_drive
 
 
-@require_GET
+@require_safe
 def index(request: HtmxHttpRequest) -> HttpResponse:
     today = process_today()
     releases = list(
@@ -62,7 +62,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def releases_json(request: HtmxHttpRequest) -> JsonResponse:
     """`GET /releases.json`: every release with its state and target date."""
     rows = Release.objects.order_by("-target_date", "-pk").values("version", "state", "target_date")
@@ -79,7 +79,7 @@ def releases_json(request: HtmxHttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@require_safe
 def calendar_ics(request: HtmxHttpRequest) -> HttpResponse:
     """The release calendar: each sprint's RC cut and each release's target date."""
     today = process_today()
@@ -118,14 +118,14 @@ def _board_context(request: HtmxHttpRequest, release: Release, gate=None) -> dic
     }
 
 
-@require_GET
+@require_safe
 def board(request: HtmxHttpRequest, version: str) -> HttpResponse:
     release = release_get(version=version)
     context = {**_board_context(request, release), **release_board_panels(release=release)}
     return render(request, "releases/board.html", context)
 
 
-@require_GET
+@require_safe
 def board_live(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """The board's live part; 204 (htmx keeps what it has) when nothing changed."""
     release = release_get(version=version)
@@ -137,7 +137,7 @@ def board_live(request: HtmxHttpRequest, version: str) -> HttpResponse:
     return render(request, "releases/board.html#board-live", _board_context(request, release, gate))
 
 
-@require_GET
+@require_safe
 def release_json(request: HtmxHttpRequest, version: str) -> JsonResponse:
     """`GET /releases/<version>.json`: "are we go?" for release tooling."""
     release = release_get(version=version)
@@ -224,11 +224,11 @@ def signoff_update(request: HtmxHttpRequest, version: str, group: str) -> HttpRe
     return _after_action(request, release)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def candidate_cut(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """GET: the RC cut's plan, to confirm; POST: cut it (the DRI or staff)."""
     release = release_get(version=version)
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD show the plan; only a POST cuts
         return render(
             request,
             "releases/cut.html",
@@ -320,7 +320,7 @@ def exception_decide(request: HtmxHttpRequest, version: str, pk: int) -> HttpRes
     return redirect(reverse("releases:board", args=[version]) + "#exceptions")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def conclude(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """Show the conclusion plan, step by step; the DRI applies it (POST) through the gateway."""
     release = release_get(version=version)
