@@ -27,3 +27,22 @@ def test_worker_heartbeat_runs_on_a_real_worker_over_redis():
             time.sleep(0.1)
     heartbeat = WorkerHeartbeat.objects.get()
     assert heartbeat.hostname  # written by the worker process's task, read here
+
+
+@pytest.mark.django_db
+def test_every_task_retries_a_database_blip(monkeypatch):
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from kpis.tasks import kpi_week_record_due_task
+
+    calls = []
+
+    def blip(**kwargs):
+        calls.append(kwargs)
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr("kpis.tasks.kpi_week_record_due", blip)
+    with pytest.raises(Retry, match="Retry in"):  # queued again with backoff, not dropped
+        kpi_week_record_due_task.apply(throw=True)
+    assert calls
