@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fleetops.settings")
 
 
-class FleetopsTask(Task):
+class FleetopsTask(DjangoTask):
     """Every task retries a database blip (a failover, a restart) with backoff.
 
     Tasks are idempotent (safe to run twice), so trying again is always right; a task with

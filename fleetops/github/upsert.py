@@ -150,13 +150,7 @@ def issues_upsert(
     existing = {
         i.github_id: i for i in Issue.objects.filter(github_id__in=[r["github_id"] for r in rows])
     }
-    current_labels: dict[int, set[int]] = {}
-    if existing:
-        through = Issue.labels.through.objects.filter(
-            issue_id__in=[i.pk for i in existing.values()]
-        )
-        for issue_id, label_id in through.values_list("issue_id", "label_id"):
-            current_labels.setdefault(issue_id, set()).add(label_id)
+    current_labels = _labels_of(existing.values())
 
     new: list[Issue] = []
     changed: list[Issue] = []
@@ -189,32 +183,52 @@ def issues_upsert(
     if unchanged and seen_in_run is not None:
         Issue.objects.filter(pk__in=unchanged).update(seen_in_run=seen_in_run)
 
-    touched = new + changed
-    if touched:
-        pks = {issue.github_id: issue.pk for issue in touched}
-        if any(issue.pk is None for issue in new):  # backends without RETURNING ids
-            pks = dict(Issue.objects.filter(github_id__in=pks).values_list("github_id", "id"))
-        Through = Issue.labels.through
-        Through.objects.filter(issue_id__in=pks.values()).delete()
-        Through.objects.bulk_create(
-            [Through(issue_id=pks[gid], label_id=lid) for gid in pks for lid in wanted_labels[gid]]
-        )
-        # Comments that reached the mirror before their issue.
-        numbers = {issue.number: pks[issue.github_id] for issue in touched}
-        orphans = IssueComment.objects.filter(
-            repository=repository, issue__isnull=True, issue_number__in=numbers
-        )
-        orphan_numbers = set(orphans.values_list("issue_number", flat=True))
-        for number in orphan_numbers:
-            IssueComment.objects.filter(
-                repository=repository, issue__isnull=True, issue_number=number
-            ).update(issue_id=numbers[number])
-        if orphan_numbers:
-            _first_member_response_refresh(repository, orphan_numbers)
+    if new or changed:
+        _touched_write(repository, new, changed, wanted_labels)
     result.created += len(new)
     result.updated += len(changed)
     result.rows += len(new) + len(changed)
     return result
+
+
+def _labels_of(issues: Iterable[Issue]) -> dict[int, set[int]]:
+    """The label ids each stored issue has now, by issue pk (one query)."""
+    current: dict[int, set[int]] = {}
+    pks = [issue.pk for issue in issues]
+    if pks:
+        through = Issue.labels.through.objects.filter(issue_id__in=pks)
+        for issue_id, label_id in through.values_list("issue_id", "label_id"):
+            current.setdefault(issue_id, set()).add(label_id)
+    return current
+
+
+def _touched_write(
+    repository: Repository,
+    new: list[Issue],
+    changed: list[Issue],
+    wanted_labels: dict[int, set[int]],
+) -> None:
+    """Written issues' labels, and the comments that reached the mirror before them."""
+    touched = new + changed
+    pks = {issue.github_id: issue.pk for issue in touched}
+    if any(issue.pk is None for issue in new):  # backends without RETURNING ids
+        pks = dict(Issue.objects.filter(github_id__in=pks).values_list("github_id", "id"))
+    Through = Issue.labels.through
+    Through.objects.filter(issue_id__in=pks.values()).delete()
+    Through.objects.bulk_create(
+        [Through(issue_id=pks[gid], label_id=lid) for gid in pks for lid in wanted_labels[gid]]
+    )
+    numbers = {issue.number: pks[issue.github_id] for issue in touched}
+    orphans = IssueComment.objects.filter(
+        repository=repository, issue__isnull=True, issue_number__in=numbers
+    )
+    orphan_numbers = set(orphans.values_list("issue_number", flat=True))
+    for number in orphan_numbers:
+        IssueComment.objects.filter(
+            repository=repository, issue__isnull=True, issue_number=number
+        ).update(issue_id=numbers[number])
+    if orphan_numbers:
+        _first_member_response_refresh(repository, orphan_numbers)
 
 
 COMMENT_FIELDS = [
