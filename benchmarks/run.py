@@ -46,6 +46,8 @@ def _prepare(url: str, issues: int, reuse: bool) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "fleetops.settings"}
+    # Seeding is a bulk load, not a request: no 30 s statement timeout (400,000 issues).
+    env["DJANGO_DB_STATEMENT_TIMEOUT_MS"] = "0"
     env.pop("PYENV_VERSION", None)
     # Progress goes to stderr: with --json, stdout carries the JSON document only.
     run = {"cwd": ROOT, "env": env, "check": True, "stdout": sys.stderr}
