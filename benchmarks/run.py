@@ -1,13 +1,20 @@
 """Page benchmark: server time and SQL queries of every page and JSON endpoint.
 
     .venv/bin/python benchmarks/run.py [--database-url URL] [--issues 40000] [--requests 30]
-        [--reuse] [--json] [--profile NAME]
+        [--reuse] [--json] [--profile NAME] [--compare 4000,40000 [--rounds 3]]
 
 Builds a Fleet-scale database with `manage.py seed_scale` (PostgreSQL by default, dropped
-and created; `--reuse` keeps an already seeded one), then requests every endpoint of
-`tests/endpoints.py` N times in-process with a signed-in staff user (Django's test client:
-server time, no network) and prints median and p95 milliseconds and the queries each makes.
-`--profile NAME` prints a cProfile of one endpoint. Numbers only: nothing is asserted.
+and created; `--reuse` keeps an already seeded one and applies new migrations), then
+requests every endpoint of `tests/endpoints.py` N times in-process with a signed-in staff
+user (Django's test client: server time, no network) and prints median and p95
+milliseconds and the queries each makes. `--json` prints only the JSON document on stdout
+(seeding progress goes to stderr). `--profile NAME` prints a cProfile of one endpoint.
+
+`--compare 4000,40000` measures each size in its own database (the URL's name plus
+`_4000`, ...), one size right after the other, `--rounds` times alternating, and prints
+each endpoint's median per size (the median of the rounds' medians), its growth and its
+query counts, with the machine's load average beside each round. Numbers only: nothing is
+asserted.
 """
 
 from __future__ import annotations
@@ -35,21 +42,75 @@ def _prepare(url: str, issues: int, reuse: bool) -> None:
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and reuse:
-            return
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if not (exists and reuse):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "fleetops.settings"}
+    # Seeding is a bulk load, not a request: no 30 s statement timeout (400,000 issues).
+    env["DJANGO_DB_STATEMENT_TIMEOUT_MS"] = "0"
     env.pop("PYENV_VERSION", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    # Progress goes to stderr: with --json, stdout carries the JSON document only.
+    run = {"cwd": ROOT, "env": env, "check": True, "stdout": sys.stderr}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
+    if exists and reuse:
+        return
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "seed_scale", "--issues", str(issues)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    print(f"seed_scale --issues {issues}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    subprocess.run([sys.executable, "manage.py", "seed_scale", "--issues", str(issues)], **run)
+    took = time.perf_counter() - started
+    with psycopg.connect(url, autocommit=True) as conn:
+        # What autovacuum does to a live mirror soon after: statistics and the visibility
+        # map (index-only scans), so the first run does not measure a fresh bulk load.
+        conn.execute("VACUUM ANALYZE")
+        size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    print(f"seed_scale --issues {issues}: {took:.1f} s, {size / 2**20:,.0f} MiB", file=sys.stderr)
+
+
+def _size_url(url: str, issues: int) -> str:
+    return f"{url}_{issues}"
+
+
+def _compare(args: argparse.Namespace) -> None:
+    """Each size in its own child process and database, alternating, `--rounds` times."""
+    sizes = [int(n) for n in args.compare.split(",")]
+    for n in sizes:
+        _prepare(_size_url(args.database_url, n), n, args.reuse)
+    runs: dict[int, list[dict]] = {n: [] for n in sizes}
+    for _ in range(args.rounds):
+        for n in sizes:
+            load_before = os.getloadavg()[0]
+            child = subprocess.run(
+                [
+                    *(sys.executable, __file__, "--reuse", "--json"),
+                    *("--issues", str(n), "--requests", str(args.requests)),
+                    *("--database-url", _size_url(args.database_url, n)),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            document = json.loads(child.stdout)
+            document["load"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+            runs[n].append(document)
+    rows = []
+    for page in runs[sizes[0]][0]["pages"]:
+        name = page["endpoint"]
+        row = {"endpoint": name}
+        for n in sizes:
+            found = [p for run in runs[n] for p in run["pages"] if p["endpoint"] == name]
+            row[f"median_ms_{n}"] = round(statistics.median(p["median_ms"] for p in found), 1)
+            row[f"queries_{n}"] = found[0]["queries"]
+        row["growth"] = round(row[f"median_ms_{sizes[-1]}"] / row[f"median_ms_{sizes[0]}"], 2)
+        rows.append(row)
+    loads = {n: [run["load"] for run in runs[n]] for n in sizes}
+    if args.json:
+        print(json.dumps({"sizes": sizes, "rounds": args.rounds, "load": loads, "pages": rows}))
+        return
+    print(f"sizes {sizes}, {args.rounds} round(s), {args.requests} requests each; load {loads}")
+    head = "".join(f"{f'ms @{n:,}':>12}{'q':>4}" for n in sizes)
+    print(f"{'endpoint':<34}{head}{'growth':>8}")
+    for row in rows:
+        cells = "".join(f"{row[f'median_ms_{n}']:>12}{row[f'queries_{n}']:>4}" for n in sizes)
+        print(f"{row['endpoint']:<34}{cells}{row['growth']:>7}x")
 
 
 def main() -> None:
@@ -65,7 +126,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", default="")
+    parser.add_argument("--compare", default="", help="sizes to compare, e.g. 4000,40000")
+    parser.add_argument("--rounds", type=int, default=1, help="with --compare: alternations")
     args = parser.parse_args()
+    if args.compare:
+        _compare(args)
+        return
     _prepare(args.database_url, args.issues, args.reuse)
 
     os.environ.update(
@@ -127,7 +193,13 @@ def main() -> None:
     if args.json:
         print(
             json.dumps(
-                {"issues": args.issues, "database": connection.vendor, "pages": rows}, indent=2
+                {
+                    "issues": args.issues,
+                    "database": connection.vendor,
+                    "load": os.getloadavg()[0],
+                    "pages": rows,
+                },
+                indent=2,
             )
         )
         return

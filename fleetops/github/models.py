@@ -195,6 +195,33 @@ class Issue(models.Model):
             models.Index(fields=["created_at"]),
             models.Index(fields=["closed_at"]),
             models.Index(fields=["updated_at"]),
+            # Pages about now read open items, not history (ADR 0012): the open rows only,
+            # with what the board lists, so its label counts start from a few thousand
+            # index entries instead of a scan of every issue ever filed.
+            models.Index(
+                fields=["is_pull_request", "id"],
+                include=["number", "title", "base_ref", "milestone"],
+                condition=Q(state="open", gone_at__isnull=True),
+                name="issue_open_idx",
+            ),
+            # The on-call community queue: open issues and PRs by people outside the company.
+            models.Index(
+                fields=["is_pull_request", "created_at"],
+                condition=Q(
+                    state="open",
+                    gone_at__isnull=True,
+                    author_is_bot=False,
+                    author_association__in=COMMUNITY_ASSOCIATIONS,
+                ),
+                name="issue_community_open_idx",
+            ),
+            # The mirror page's totals: counted from this index alone (no table rows).
+            models.Index(
+                fields=["repository", "is_pull_request"],
+                include=["id"],
+                condition=Q(gone_at__isnull=True),
+                name="issue_present_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -222,7 +249,16 @@ class IssueComment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["repository", "issue_number"])]
+        indexes = [
+            models.Index(fields=["repository", "issue_number"]),
+            # An issue's latest comments by whom (on-call: quiet PRs, stale issues), read
+            # from the index alone.
+            models.Index(
+                fields=["issue", "created_at", "github_id"],
+                include=["author_association", "author_is_bot", "author_login"],
+                name="comment_issue_latest_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"comment {self.github_id} on #{self.issue_number} by {self.author_login}"

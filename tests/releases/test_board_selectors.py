@@ -1,0 +1,119 @@
+"""The board's counts are read fresh from the mirror: after every sync and every webhook they
+equal a count made from scratch by the handbook's rules (ADR 0012: indexes, no cache)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fleetops.github.client import GitHubClient
+from fleetops.github.models import Issue
+from fleetops.github.sync import repository_sync
+from fleetops.github.tasks import webhook_delivery_process_task
+from releases.board.selectors import release_board
+from tests.github.payloads import SECRET, deliver, event
+
+REPO = "fleetdm/fleet"
+
+
+@pytest.fixture
+def queued(monkeypatch, settings) -> list[int]:
+    """Webhooks accepted (the test runs the queued task itself, as a worker would)."""
+    settings.GITHUB_WEBHOOK_SECRET = SECRET
+    ids: list[int] = []
+    monkeypatch.setattr(webhook_delivery_process_task, "delay_on_commit", ids.append)
+    return ids
+
+
+def _fresh(groups: set[str]) -> dict[str, tuple[list[int], int, int]]:
+    """Per group label: release blockers, unreleased bugs, P1 bugs, from every issue's labels.
+
+    Handbook: an issue blocks the release with `~release blocker`, or with `~unreleased
+    bug` and `:release`; only open issues that are still on GitHub count.
+    """
+    found = {label: ([], 0, 0) for label in groups}
+    for issue in Issue.objects.prefetch_related("labels").order_by("number"):
+        names = {label.name for label in issue.labels.all()}
+        if issue.state != "open" or issue.gone_at or issue.is_pull_request:
+            continue
+        for group in groups & names:
+            blockers, unreleased, p1 = found[group]
+            if "~release blocker" in names or {"~unreleased bug", ":release"} <= names:
+                blockers = [*blockers, issue.number]
+            unreleased += "~unreleased bug" in names
+            p1 += {"bug", "P1"} <= names
+            found[group] = (blockers, unreleased, p1)
+    return found
+
+
+def _shown(release) -> dict[str, tuple[list[int], int, int]]:
+    return {
+        card.group.github_label: (
+            [number for number, _ in card.release_blockers],
+            card.unreleased_bugs,
+            card.p1_bugs,
+        )
+        for card in release_board(release=release).cards
+    }
+
+
+def _added(release, base: dict) -> dict[str, tuple[list[int], int, int]]:
+    """What the board shows beyond the fixture repository's own issues; checks it first."""
+    shown = _shown(release)
+    assert shown == _fresh(set(shown))
+    return {
+        group: (
+            [n for n in blockers if n not in base[group][0]],
+            unreleased - base[group][1],
+            p1 - base[group][2],
+        )
+        for group, (blockers, unreleased, p1) in shown.items()
+    }
+
+
+def _webhook(client, queued: list[int], number: int) -> None:
+    """GitHub's `issues` delivery for the issue as it is now on the fake GitHub."""
+    data, _ = GitHubClient().get(f"/repos/{REPO}/issues/{number}")
+    response = deliver(client, "issues", event("edited", issue=data))
+    assert response.status_code == 202
+    webhook_delivery_process_task(queued.pop())
+
+
+def test_board_counts_equal_a_fresh_count_after_every_sync_and_webhook(
+    org, fake_github, client, queued
+):
+    release = org["release"]
+    assert repository_sync(client=GitHubClient(), full=True).outcome == "ok"
+    base = _shown(release)
+    assert base == _fresh(set(base))
+    add = fake_github.add_issue
+    blocker = add(REPO, labels=["#g-mdm", "bug", "~release blocker"])["number"]
+    unreleased_release = add(REPO, labels=["#g-mdm", "bug", "~unreleased bug", ":release"])
+    unreleased = add(REPO, labels=["#g-mdm", "bug", "~unreleased bug"])["number"]
+    p1 = add(REPO, labels=["#g-software", "bug", "P1", "~unreleased bug"])["number"]
+    add(REPO, labels=["#g-software", "bug", "~unreleased bug"], state="closed")
+    add(REPO, labels=["#g-software", "bug", "~release blocker"], pull_request=True)
+
+    assert repository_sync(client=GitHubClient(), full=True).outcome == "ok"
+    shown = _added(release, base)
+    assert shown["#g-mdm"] == (sorted([blocker, unreleased_release["number"]]), 2, 0)
+    assert shown["#g-software"] == ([], 1, 1)
+
+    # Webhooks: a blocker fixed, a bug becomes a blocker, a P1 moves to another group.
+    fake_github.update_issue(REPO, blocker, state="closed")
+    _webhook(client, queued, blocker)
+    fake_github.update_issue(REPO, unreleased, labels=["#g-mdm", "bug", "~release blocker"])
+    _webhook(client, queued, unreleased)
+    fake_github.update_issue(REPO, p1, labels=["#g-mdm", "bug", "P1", "~unreleased bug"])
+    _webhook(client, queued, p1)
+    shown = _added(release, base)
+    assert shown["#g-mdm"] == (sorted([unreleased_release["number"], unreleased]), 2, 1)
+    assert shown["#g-software"] == ([], 0, 0)
+
+    # The next incremental sync: a new blocker, a reopened issue, labels dropped.
+    new = add(REPO, labels=["#g-software", "~unreleased bug", ":release"])["number"]
+    fake_github.update_issue(REPO, blocker, state="open")
+    fake_github.update_issue(REPO, unreleased_release["number"], labels=["#g-mdm"])
+    assert repository_sync(client=GitHubClient()).outcome == "ok"
+    shown = _added(release, base)
+    assert shown["#g-mdm"] == (sorted([blocker, unreleased]), 1, 1)
+    assert shown["#g-software"] == ([new], 1, 0)
