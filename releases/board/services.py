@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fleetops.core import slack
@@ -294,14 +295,20 @@ def _checks_after_cut(release_id: int) -> None:
 
 
 def release_candidate_due(*, now: dt.datetime | None = None) -> list[Release]:
-    """Minor releases whose sprint's RC cut time has come (within a week) and have no RC."""
+    """Minor releases whose sprint's RC cut time has come (within a week) and have no RC.
+
+    A dry-run candidate is a preview, not a cut: once writes are on, its release is due
+    again, so the scheduled cut makes it real.
+    """
     now = now or timezone.now()
-    releases = Release.objects.filter(
-        kind=Release.Kind.MINOR,
-        state=Release.State.PLANNED,
-        candidate__isnull=True,
-        sprint__isnull=False,
-    ).select_related("sprint")
+    uncut = Q(state=Release.State.PLANNED, candidate__isnull=True)
+    if settings.FLEETOPS_GITHUB_WRITE:
+        uncut |= Q(candidate__dry_run=True)
+    releases = (
+        Release.objects.in_flight()
+        .filter(uncut, kind=Release.Kind.MINOR, sprint__isnull=False)
+        .select_related("sprint")
+    )
     return [r for r in releases if rules.rc_cut_due(rc_cut_at=r.sprint.rc_cut_at, now=now)]
 
 

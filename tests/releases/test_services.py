@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -274,3 +276,26 @@ def test_pushed_stories_name_whom_to_tell(org):
     assert [(p.number, p.stakeholders) for p in pushed] == [
         (40, ["Head of Product Design", "@hlee", "VP of Customer Success"])
     ]
+
+
+def test_scheduled_cut_makes_a_dry_run_candidate_real_once_writes_are_on(
+    org, fake_github, main_branch, settings
+):
+    from releases.board.services import release_candidate_due
+    from tests.factories import SprintFactory
+
+    sprint = SprintFactory(starts_on=dt.date(2026, 11, 23), ends_on=dt.date(2026, 12, 13))
+    release = org["release"]
+    Release.objects.filter(pk=release.pk).update(state="planned", kind="minor", sprint=sprint)
+    at_cut = sprint.rc_cut_at + dt.timedelta(minutes=5)
+    settings.FLEETOPS_GITHUB_WRITE = False
+    assert release_candidate_due(now=at_cut) == [Release.objects.get(pk=release.pk)]
+    release_candidate_cut(release=Release.objects.get(pk=release.pk), actor=None)
+    assert release_candidate_due(now=at_cut) == []  # the preview is not cut again
+
+    settings.FLEETOPS_GITHUB_WRITE = True
+    fake_github.repo("fleetdm/confidential").variables["QAWOLF_DEPLOY_TAG"] = "main"
+    assert release_candidate_due(now=at_cut) == [Release.objects.get(pk=release.pk)]
+    candidate = release_candidate_cut(release=Release.objects.get(pk=release.pk), actor=None)
+    assert not candidate.dry_run
+    assert release_candidate_due(now=at_cut) == []
