@@ -74,13 +74,12 @@ def github_write(
         )
     if not live:
         return write
-    own_client = client is None
-    client = client or GitHubClient()
     try:
-        if method == GRAPHQL:
-            data = client.graphql(payload["query"], payload["variables"], mutation=True)
-        else:
-            _, _, data = client.request(method, path, body=payload)
+        with GitHubClient.borrowed_or_new(client) as github:
+            if method == GRAPHQL:
+                data = github.graphql(payload["query"], payload["variables"], mutation=True)
+            else:
+                _, _, data = github.request(method, path, body=payload)
     except GitHubError as exc:
         write.status, write.error = GitHubWrite.Status.FAILED, str(exc)[:2000]
     else:
@@ -94,9 +93,6 @@ def github_write(
             and "number" in data
         ):
             issues_upsert(repository, [data])  # the mirror shows it at once, not in 5 minutes
-    finally:
-        if own_client:
-            client.close()
     write.save(update_fields=["status", "error", "response"])
     return write
 
