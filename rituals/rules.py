@@ -323,3 +323,11 @@ def rituals_parse(text: str, *, file: str) -> ParsedFile:
         seen.add(ritual.task.casefold())
         rituals.append(ritual)
     return ParsedFile(file=file, rituals=rituals, problems=problems)
+
+
+PATCH_RELEASE = "patch release"
+
+
+def for_patch_releases(ritual: Ritual) -> bool:
+    """An event-driven ritual done for each patch release ("Every patch release")."""
+    return ritual.event_driven and PATCH_RELEASE in " ".join(ritual.frequency.lower().split())

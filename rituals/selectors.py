@@ -14,7 +14,14 @@ from django.db.models import Q
 from fleetops.github.models import Issue
 from fleetops.org.models import Person
 from rituals.models import RitualFile, RitualIssue
-from rituals.rules import ParsedFile, Problem, Ritual, due_dates, rituals_parse
+from rituals.rules import (
+    ParsedFile,
+    Problem,
+    Ritual,
+    due_dates,
+    for_patch_releases,
+    rituals_parse,
+)
 
 # How far back the page looks for filed issues still open (a yearly ritual's last one).
 ISSUES_LOOKBACK = dt.timedelta(days=400)
@@ -231,3 +238,8 @@ def ritual_feed_dates(
         )
         found += [(ritual, day) for day in dates]
     return sorted(found, key=lambda pair: (pair[1], pair[0].task))
+
+
+def rituals_for_patch_releases() -> list[Ritual]:
+    """The event-driven rituals done for each patch release, for a patch release's page."""
+    return [r for r in ritual_catalogue().rituals if for_patch_releases(r)]

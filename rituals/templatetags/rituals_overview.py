@@ -11,7 +11,7 @@ from typing import Any
 from django import template
 
 from fleetops.org.roles import person_of
-from rituals.selectors import rituals_due_for, rituals_today
+from rituals.selectors import rituals_due_for, rituals_for_patch_releases, rituals_today
 
 register = template.Library()
 
@@ -29,3 +29,10 @@ def rituals_mine(context: template.Context) -> dict[str, Any]:
         "days": DAYS_AHEAD,
         "today": today,
     }
+
+
+@register.inclusion_tag("rituals/patch_release_card.html")
+def rituals_patch_release(release: Any) -> dict[str, Any]:
+    """The rituals done for each patch release, on a patch release's board (else nothing)."""
+    is_patch = getattr(release, "kind", "") == "patch"
+    return {"rituals": rituals_for_patch_releases() if is_patch else [], "release": release}

@@ -222,3 +222,32 @@ def test_page_any_filter_values_answer_200(auth_client, fetched, dri, file):
     response = auth_client.get("/rituals/", {"dri": dri, "file": file})
     # a NUL is refused for every page before the view (RejectNulMiddleware): a clear 400
     assert response.status_code == (400 if "\x00" in dri + file else 200)
+
+
+def test_patch_release_page_lists_the_rituals_of_every_patch_release(auth_client, fetched):
+    from tests.releases.factories import ReleaseFactory
+
+    patch = ReleaseFactory(version="4.75.1", kind="patch")
+    minor = ReleaseFactory(version="4.76.0", kind="minor")
+    html = auth_client.get(f"/releases/{patch.version}/").content.decode()
+    assert "Rituals of every patch release" in html
+    assert "Create patch release branch" in html
+    assert "Bug review" not in html  # a dated ritual is not event-driven
+    minor_html = auth_client.get(f"/releases/{minor.version}/").content.decode()
+    assert "Rituals of every patch release" not in minor_html
+
+
+def test_for_patch_releases_matches_event_driven_patch_rituals_only():
+    import datetime as dt
+
+    from rituals.rules import Ritual, for_patch_releases
+
+    def ritual(frequency: str) -> Ritual:
+        return Ritual(
+            file="f.yml", index=1, task="t", started_on=dt.date(2024, 1, 1), frequency=frequency
+        )
+
+    assert for_patch_releases(ritual("Every patch release"))
+    assert for_patch_releases(ritual("  every  PATCH release "))
+    assert not for_patch_releases(ritual("Every minor release"))
+    assert not for_patch_releases(ritual("Weekly"))
