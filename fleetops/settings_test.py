@@ -7,8 +7,11 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-only-for-the-test-suite")
 
-from fleetops.settings import *  # noqa: F403
+from fleetops import settings as base
 from fleetops.settings import DATABASES, env
+
+# Every setting of the base module, then the overrides below (no star import).
+globals().update({name: value for name, value in vars(base).items() if name.isupper()})
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False
