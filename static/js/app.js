@@ -45,6 +45,23 @@
       ? "You are not allowed to do that. Nothing was changed."
       : "Something went wrong (" + xhr.status + "). Nothing was changed; try again.");
   });
+  // A form answered with errors: move focus to the first invalid field, so the keyboard and
+  // a screen reader land on the error (aria-describedby names its message). On a full page
+  // load this runs once; after a swap only for answers to a submitted form, never for a
+  // background poll (it would steal focus from someone typing elsewhere).
+  function focusFirstInvalid(root) {
+    var field = root && root.querySelector('[aria-invalid="true"]');
+    if (!field) return false;
+    field.focus();
+    if (field.scrollIntoView) field.scrollIntoView({ block: "center" });
+    return true;
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusFirstInvalid(document); });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    if (!config || config.verb === "get") return;
+    focusFirstInvalid(event.detail.target || document);
+  });
   document.body.addEventListener("htmx:sendError", function () {
     outageBanner("fleetops could not be reached; nothing was changed. This clears by itself.");
   });
