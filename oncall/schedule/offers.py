@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from fleetops.org.models import Person
 from oncall.schedule.rules import RotationPlan
 from oncall.schedule.selectors import ScheduleData, shift_owner
@@ -71,7 +73,8 @@ def shift_options(
         if ends_at > data.end:
             break
         owner = data.person(shift_owner(data, plan, index + offset))
-        local_start, local_end = starts_at.astimezone(plan.zone), ends_at.astimezone(plan.zone)
+        # In the viewer's zone, like every time on the page (the form says so).
+        local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
         label = (
             f"{local_start:%a %b} {local_start.day} – {local_end:%a %b} {local_end.day}"  # noqa: RUF001
             f" · {owner.name if owner else 'nobody'}"
