@@ -190,9 +190,16 @@ def override_remove(request: HtmxHttpRequest, override_id: int) -> HttpResponse:
     try:
         override_cancel(override_id=override_id, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Override cancelled.")
+        # Said by the overrides it is about, not as a flash at the top of the page.
+        person = person_of(request.user)
+        overview = oncall_overview(viewer_id=person.pk if person else None)
+        context = {
+            **_page_context(overview, person, FairnessForm()),
+            **_schedule_forms(request, data=overview.data, now=overview.at),
+            "cancel_error": " ".join(exc.messages),
+        }
+        return render(request, "oncall/index.html", context, status=400)
+    messages.success(request, "Override cancelled.")
     return reload_or_redirect(request, reverse("oncall:index"))
 
 

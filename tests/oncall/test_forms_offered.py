@@ -14,13 +14,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from fleetops.org.models import process_today
+from fleetops.org.models import process_time_zone, process_today
 from oncall.models import OncallProfile, Override, Swap, TimeOff
 from oncall.permissions import time_off_people, time_off_refusal
-from oncall.schedule.overview import shift_choices
+from oncall.schedule.overview import oncall_overview, shift_choices
 from oncall.schedule.selectors import oncall_person_now
 from tests.factories import PersonFactory, ProductGroupFactory, UserFactory
-from tests.oncall.factories import rotation_with
+from tests.oncall.factories import OverrideFactory, TimeOffFactory, rotation_with
 
 pytestmark = pytest.mark.django_db
 
@@ -445,3 +445,27 @@ def test_no_element_id_appears_twice_on_a_page_with_form_errors(crew):
     assert _duplicates(client.post("/oncall/time-off/", bad).content.decode()) == []
     bad = {"person": crew.bob.pk, "ics_url": "ftp://x"}
     assert _duplicates(client.post("/oncall/time-off/calendar/", bad).content.decode()) == []
+
+
+def test_a_refused_cancel_says_why_by_the_overrides_not_in_a_flash(crew):
+    """Bob is away on a day of his next shift that Carol covers: cancelling her cover
+    would leave nobody on call, and the page says so above the overrides."""
+    row = next(r for r in oncall_overview().shifts[1:] if r.owner == crew.bob)
+    day = (row.starts_at + dt.timedelta(days=2)).astimezone(process_time_zone()).date()
+    TimeOffFactory(person=crew.bob, starts_on=day, ends_on=day)
+    override = OverrideFactory(
+        rotation=crew.rotation,
+        person=crew.carol,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        created_by=crew.erin.user,
+    )
+    response = client_of(crew, "erin").post(f"/oncall/overrides/{override.pk}/cancel/")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<main id="main"' in html
+    assert 'id="override-cancel-error"' in html
+    assert "Not cancelled: Cancelling it would leave nobody on call" in html
+    assert 'class="messages"' not in html
+    override.refresh_from_db()
+    assert override.cancelled_at is None
