@@ -32,7 +32,8 @@ class ShiftOption:
     starts_at: dt.datetime
     ends_at: dt.datetime
     owner_id: int | None
-    label: str
+    label: str  # the dates and whose shift it is
+    span: str = ""  # the dates only (for the person's own shifts)
 
     @property
     def value(self) -> str:
@@ -75,11 +76,9 @@ def shift_options(
         owner = data.person(shift_owner(data, plan, index + offset))
         # In the viewer's zone, like every time on the page (the form says so).
         local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-        label = (
-            f"{local_start:%a %b} {local_start.day} – {local_end:%a %b} {local_end.day}"  # noqa: RUF001
-            f" · {owner.name if owner else 'nobody'}"
-        )
-        options.append(ShiftOption(starts_at, ends_at, owner.pk if owner else None, label))
+        span = f"{local_start:%a %b} {local_start.day} – {local_end:%a %b} {local_end.day}"  # noqa: RUF001
+        label = f"{span} · {owner.name if owner else 'nobody'}"
+        options.append(ShiftOption(starts_at, ends_at, owner.pk if owner else None, label, span))
     return options
 
 

@@ -75,7 +75,8 @@ def _swap_form(offer: ScheduleOffer, data: ScheduleData, post: QueryDict | None 
     form = SwapForm(
         post,
         rotations=offer.rotations,
-        shifts=[(s.value, s.label) for s in offer.first_shifts],
+        # An engineer's own shifts need not name them (and fit a phone's width).
+        shifts=[(s.value, s.label if offer.manages else s.span) for s in offer.first_shifts],
         second_shifts=[(s.value, s.label) for s in offer.second_shifts],
         accepted_rotations=[r.id for r in data.rotations],
         any_shift=True,

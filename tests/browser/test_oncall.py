@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from fleetops.org.models import process_today
 from oncall.models import Override, TimeOff
+from oncall.schedule.overview import shift_choices
 from oncall.schedule.selectors import oncall_person_now
 from tests.factories import PersonFactory, ProductGroupFactory, SprintFactory
 from tests.oncall.factories import rotation_with
@@ -103,11 +104,14 @@ def test_browser_engineer_is_offered_only_their_own_shifts(live_server, page: Pa
         ["Alice Adams", "Bob Brown"]
     )
     trade = page.locator("#swap-form")
+    carols = {value for value, label in shift_choices() if label.endswith("· Carol Chen")}
     mine = trade.get_by_label("Your shift").locator("option")
-    expect(mine.first).to_contain_text("Carol Chen")
-    for label in mine.all_text_contents():
-        assert label.endswith("· Carol Chen"), label
-    for label in trade.get_by_label("trades with").locator("option").all_text_contents():
+    expect(mine.first).to_be_attached()
+    assert {o.get_attribute("value") for o in mine.all()} == carols
+    theirs = trade.get_by_label("trades with").locator("option")
+    expect(theirs.first).to_be_attached()
+    assert not {o.get_attribute("value") for o in theirs.all()} & carols
+    for label in theirs.all_text_contents():
         assert not label.endswith("Carol Chen"), label
 
 
