@@ -473,5 +473,17 @@ class BranchHead(models.Model):
         return f"{self.name}@{self.sha[:7]}"
 
 
+class MirrorStamp(models.Model):
+    """One row: a number that changes after every mirror write a page can show.
+
+    Viewers of the release board poll with it as part of an ETag (`fleetops/github/stamp.py`).
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"mirror stamp {self.version}"
+
+
 # The boards live in their own module; importing them here registers them with the app.
 from fleetops.github.boards.models import Board, BoardColumn, BoardItem  # noqa: E402, F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,7 +16,8 @@ from fleetops.github.boards.models import Board as BoardModel
 from fleetops.github.boards.models import BoardItem
 from fleetops.github.boards.rules import CLOSED, READY_FOR_RELEASE
 from fleetops.github.boards.selectors import NO_STATUS
-from fleetops.github.models import Issue, Label, SyncRun
+from fleetops.github.models import Issue, Label
+from fleetops.github.stamp import mirror_stamp
 from fleetops.org.models import ProductGroup, Sprint
 from fleetops.org.selectors import organization_boards
 from releases.board import rules
@@ -193,13 +195,14 @@ def release_board_etag(*, release: Release, gate: DependencyGate | None = None) 
 
 
 def _etag(release: Release, gate: DependencyGate) -> str:
-    sync = (
-        SyncRun.objects.filter(outcome=SyncRun.Outcome.OK)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
+    # The mirror's stamp moves with every mirror write (a sync page, a webhook, a board
+    # item), not with every sync run: an idle sync leaves viewers' polls at 204. The minute
+    # redraws "5 minutes ago" and heals a stamp that failed to move.
+    minute = int(time.time() // 60)
+    stamp = (
+        f"{release.pk}:{release.board_version}:{mirror_stamp()}:{gate.status}:"
+        f"{gate.last_run_at}:{minute}"
     )
-    stamp = f"{release.pk}:{release.board_version}:{sync}:{gate.status}:{gate.last_run_at}"
     return hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 

@@ -34,6 +34,7 @@ from fleetops.github.boards.rules import (
 )
 from fleetops.github.client import GitHubClient, GitHubError
 from fleetops.github.models import Issue, Repository, SyncRun
+from fleetops.github.stamp import mirror_changed
 from fleetops.github.upsert import repository_get
 from fleetops.org.selectors import OrganizationBoard, organization_boards
 
@@ -187,6 +188,8 @@ def board_replace(
         .delete()
     )
     Board.objects.filter(pk=board.pk).update(synced_at=timezone.now())
+    if rows or new or changed or deleted:
+        mirror_changed()
     return rows + len(new) + len(changed) + deleted
 
 
@@ -202,12 +205,15 @@ def board_item_upsert(*, data: ItemData, board_node_id: str) -> str:
     item, created = BoardItem.objects.update_or_create(
         node_id=data.node_id, defaults={"board": board, **values}
     )
+    mirror_changed()
     column = item.status.column if item.status_id else "no Status"
     return f"applied: board item {item} {'created' if created else 'updated'} ({column})"
 
 
 def board_item_delete(*, node_id: str) -> str:
     deleted, _ = BoardItem.objects.filter(node_id=node_id).delete()
+    if deleted:
+        mirror_changed()
     return f"applied: board item {node_id} " + ("deleted" if deleted else "was not mirrored")
 
 
