@@ -363,6 +363,9 @@ class SyncRun(models.Model):
     updated = models.PositiveIntegerField(default=0)  # issues and PRs changed
     rows = models.PositiveIntegerField(default=0)  # all mirror rows written
     error = models.TextField(blank=True)
+    # What the mirror held when an OK repository sync finished ({"issues": n, ...}): the
+    # mirror page shows these instead of counting the whole history on every view.
+    counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kombu.exceptions import OperationalError as BrokerError
 
 from fleetops.github.boards.selectors import board_summaries
-from fleetops.github.selectors import mirror_counts, sync_run_latest, sync_run_recent
+from fleetops.github.selectors import mirror_counts_recorded, sync_run_latest, sync_run_recent
 from fleetops.github.tasks import repository_sync_task
 
 logger = logging.getLogger(__name__)
@@ -19,12 +19,14 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def sync_index(request: HttpRequest) -> HttpResponse:
+    counts, counted_by = mirror_counts_recorded()
     return render(
         request,
         "github/sync.html",
         {
             "runs": sync_run_recent(),
-            "counts": [(name.replace("_", " "), n) for name, n in mirror_counts().items()],
+            "counts": [(name.replace("_", " "), n) for name, n in counts.items()],
+            "counted_by": counted_by,
             "latest": sync_run_latest(),
             "boards": board_summaries(),
         },

@@ -53,6 +53,7 @@ from fleetops.github.locks import (
     lock_ttl,
 )
 from fleetops.github.models import ConditionalRequest, Issue, Repository, SyncRun, Tag
+from fleetops.github.selectors import mirror_counts
 from fleetops.github.upsert import (
     MalformedPayload,
     UpsertResult,
@@ -173,6 +174,8 @@ def _finish(ctx: SyncContext, outcome: str, error: str) -> None:
     run.step = "" if outcome == SyncRun.Outcome.OK else run.step
     run.requests = ctx.client.requests
     run.created, run.updated, run.rows = ctx.result.created, ctx.result.updated, ctx.result.rows
+    if outcome == SyncRun.Outcome.OK:
+        run.counts = mirror_counts(run.repository.full_name)
     run.save()
 
 
