@@ -74,12 +74,34 @@ class OncallWork:
         return self.next_shift.starts_at - self.at if self.next_shift else None
 
     @property
+    def starts_when(self) -> str:
+        """When the next shift starts in words (`day_phrase`), in the viewer's time zone
+        (the active one); "" when the date says it better."""
+        if self.next_shift is None or self.on_call_now:
+            return ""
+        return day_phrase(
+            timezone.localtime(self.next_shift.starts_at).date(), timezone.localtime(self.at).date()
+        )
+
+    @property
     def shift_urgency(self) -> int:
         if self.next_shift is None:
             return LAST
         if self.on_call_now:
             return NOW
         return SOON if self.starts_in <= SOON_ENOUGH else LATER
+
+
+def day_phrase(day: dt.date, today: dt.date) -> str:
+    """How a person says when `day` is, seen from `today` (weeks start on Monday): "today",
+    "tomorrow", "this week", "next week", else ""."""
+    days = (day - today).days
+    weeks = ((day - today).days + today.weekday()) // 7  # Mondays between them
+    if days < 0:
+        return ""
+    if days <= 1:
+        return ("today", "tomorrow")[days]
+    return {0: "this week", 1: "next week"}.get(weeks, "")
 
 
 def _stretches(data: ScheduleData, person_id: int, at: dt.datetime) -> tuple[bool, list[Stretch]]:

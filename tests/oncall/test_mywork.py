@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fleetops.core.mywork import LATER, NOW, SOON
-from oncall.mywork import LAST, oncall_sections, oncall_work
+from oncall.mywork import LAST, day_phrase, oncall_sections, oncall_work
 from tests.factories import SprintFactory
 from tests.oncall.conftest import la
 from tests.oncall.factories import OverrideFactory, TimeOffFactory, rotation_with
@@ -30,6 +30,7 @@ def test_engineer_sees_their_next_shift(team):
     assert work.next_shift.rotation == "Developer on-call"
     assert work.next_shift.starts_at == la(2026, 1, 12, 9)
     assert work.next_shift.ends_at == la(2026, 1, 19, 9)
+    assert work.starts_when == "next week"
     assert work.shift.person == team.alice  # who is on call now
     assert _keys(work) == [("shift", SOON)]
 
@@ -143,3 +144,24 @@ def test_overview_shows_an_em_their_capacity_and_who_is_on_call(team):
     assert "Your group this sprint: capacity and on-call" in html
     assert 'href="/oncall/capacity/7/"' in html
     assert "On call now:" in html
+
+
+@pytest.mark.parametrize(
+    ("day", "phrase"),
+    [
+        (dt.date(2026, 12, 1), "today"),  # a Tuesday
+        (dt.date(2026, 12, 2), "tomorrow"),
+        (dt.date(2026, 12, 6), "this week"),  # Sunday
+        (dt.date(2026, 12, 7), "next week"),  # Monday
+        (dt.date(2026, 12, 13), "next week"),
+        (dt.date(2026, 12, 14), ""),
+        (dt.date(2026, 11, 30), ""),
+    ],
+)
+def test_day_phrase_says_when_a_shift_starts(day, phrase):
+    assert day_phrase(day, dt.date(2026, 12, 1)) == phrase
+
+
+def test_day_phrase_on_a_sunday_calls_monday_next_week():
+    assert day_phrase(dt.date(2026, 12, 7), dt.date(2026, 12, 6)) == "tomorrow"
+    assert day_phrase(dt.date(2026, 12, 8), dt.date(2026, 12, 6)) == "next week"
