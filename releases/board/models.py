@@ -31,9 +31,28 @@ def validate_version(value: str) -> None:
         )
 
 
+# The in-flight states, most urgent first: the release being tested is the one people act on.
+URGENCY_ORDER = ("qa", "release_candidate", "ready", "planned")
+
+
 class ReleaseQuerySet(models.QuerySet["Release"]):
     def in_flight(self) -> ReleaseQuerySet:
         return self.exclude(state__in=[Release.State.PUBLISHED, Release.State.CONCLUDED])
+
+    def most_urgent_first(self) -> ReleaseQuerySet:
+        """In QA first, then release candidate, then ready, then planned; soonest target
+        first within a state (no target last), then the first recorded."""
+        rank = models.Case(
+            *(
+                models.When(state=state, then=models.Value(position))
+                for position, state in enumerate(URGENCY_ORDER)
+            ),
+            default=models.Value(len(URGENCY_ORDER)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(state_rank=rank).order_by(
+            "state_rank", models.F("target_date").asc(nulls_last=True), "pk"
+        )
 
 
 class Release(models.Model):

@@ -57,7 +57,12 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
             "calendar": release_calendar(today=today),
             "today": today,
             "releases": releases,
-            "in_flight": [r for r in releases if r.state not in ("published", "concluded")],
+            # Every release in flight (not only the recent ones), the one in QA first.
+            "in_flight": list(
+                Release.objects.in_flight()
+                .most_urgent_first()
+                .select_related("dri", "sprint", "candidate")
+            ),
         },
     )
 
