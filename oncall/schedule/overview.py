@@ -13,6 +13,7 @@ from fleetops.org.models import Person
 from fleetops.org.rules import PACIFIC
 from oncall.community.rules import (
     business_seconds_between,
+    business_window,
 )
 from oncall.models import OncallHandoff
 from oncall.schedule.rules import (
@@ -120,6 +121,8 @@ class OncallOverview:
     gaps: list[Segment]
     zone: zoneinfo.ZoneInfo
     my_next: ShiftRow | None = None
+    # Today's 9:00 and 17:00 Pacific ("9am - 5pm Pacific"), for showing in the viewer's zone.
+    business_hours: tuple[dt.datetime, dt.datetime] | None = None
     data: ScheduleData | None = field(default=None, repr=False)
 
 
@@ -298,6 +301,7 @@ def oncall_overview(
         gaps=[],
         zone=zone,
         data=data,
+        business_hours=business_window(at.astimezone(PACIFIC).date(), zone=PACIFIC),
     )
     if plan is None:
         return overview

@@ -100,3 +100,14 @@ def test_oncall_handoffs_stay_in_the_rotation_zone(rotation):
     assert rotation.time_zone == "America/Los_Angeles"
     handoff = dt.datetime(2026, 12, 7, 9, 0, tzinfo=zoneinfo.ZoneInfo(rotation.time_zone))
     assert handoff.astimezone(berlin).hour == 18
+
+
+def test_oncall_business_hours_stay_pacific_shown_in_the_viewer_zone(rotation, settings):
+    settings.FLEETOPS_TIME_ZONE = "Asia/Kolkata"  # moves no handbook rule
+    html = _viewer("Europe/Berlin").get("/oncall/").content.decode()
+    opens = r'<time datetime="2026-12-01T18:00:00\+01:00"[^>]*>18:00</time>'
+    closes = r'<time datetime="2026-12-02T02:00:00\+01:00"[^>]*>02:00</time>'
+    assert re.search(
+        rf"Available 9:00\N{{EN DASH}}17:00 Pacific \({opens}\N{{EN DASH}}{closes} your time\)",
+        html,
+    )
