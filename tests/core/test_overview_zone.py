@@ -49,3 +49,16 @@ def test_overview_rc_cut_is_8am_pacific_shown_in_the_viewer_zone(calendar, setti
     problems = [p for a, t in time_elements(html) for p in moment_problems(a, t, zone)]
     assert problems == []
     assert re.sub(r"<[^>]+>", " ", html).count(zone) == 1
+
+
+def test_overview_and_header_name_the_same_sprint_at_the_viewer_midnight(db, monkeypatch):
+    """Sunday 20:00 in Los Angeles is already Monday, the next sprint's first day, in Kolkata."""
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 14, 4, 0, tzinfo=dt.UTC))
+    SprintFactory(number=90, starts_on=dt.date(2026, 11, 23), ends_on=dt.date(2026, 12, 13))
+    SprintFactory(number=91, starts_on=dt.date(2026, 12, 14), ends_on=dt.date(2027, 1, 3))
+    kolkata = _page("Asia/Kolkata")
+    assert '<p class="stat">Sprint 91</p>' in kolkata
+    assert 'class="pill" title="Sprint 91' in kolkata
+    los_angeles = _page("America/Los_Angeles")
+    assert '<p class="stat">Sprint 90</p>' in los_angeles
+    assert 'class="pill" title="Sprint 90' in los_angeles
