@@ -130,3 +130,10 @@ def test_moment_checker_catches_a_wrong_clock():
     assert moment_problems("2026-12-01T18:00:00+01:00", "Dec 1, 09:00", "Europe/Berlin")
     assert moment_problems("2026-12-01T09:00:00-08:00", "09:00", "Europe/Berlin")
     assert moment_problems("2026-12-01T18:00:00+01:00", "18:00", "Europe/Berlin") == []
+
+
+def test_moment_at_the_edge_of_the_calendar_does_not_break():
+    last = dt.datetime.max.replace(tzinfo=dt.UTC)
+    with timezone.override(KOLKATA):
+        [(attribute, _)] = time_elements(str(moment_html(last, "Y-m-d H:i")))
+    assert attribute.startswith("9999-12-31T23:59:59")

@@ -63,7 +63,10 @@ def _title(local: dt.datetime) -> str:
 def _local(value: dt.datetime) -> dt.datetime:
     if timezone.is_naive(value):  # stored times are aware; a naive one is taken as UTC
         value = value.replace(tzinfo=dt.UTC)
-    return timezone.localtime(value)
+    try:
+        return timezone.localtime(value)
+    except OverflowError:  # the edge of the calendar (year 1 or 9999): show it in UTC
+        return value.astimezone(dt.UTC)
 
 
 def moment_html(
@@ -116,4 +119,7 @@ def pacific(value: dt.datetime | None, fmt: str = "H:i") -> str:
     """The wall-clock text of `value` in Pacific time (handbook rules stated in Pacific)."""
     if not isinstance(value, dt.datetime):
         return ""
-    return date_format(_local(value).astimezone(PACIFIC), fmt)
+    try:
+        return date_format(_local(value).astimezone(PACIFIC), fmt)
+    except OverflowError:
+        return ""
