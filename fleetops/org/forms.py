@@ -58,6 +58,10 @@ class PersonSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = list(time_zone_choices())
         offered = {name for _, group in choices for name, _ in group}
-        if current and current not in offered:  # a legacy alias set in the admin or org file
-            choices.insert(0, ("Current", ((current, current),)))
+        # The person's zone when it is a legacy alias (set in the admin or the org file), and
+        # what they sent when it was refused (the input is kept beside its error).
+        sent = str(self.data.get("time_zone", ""))[:64] if self.is_bound else ""
+        extra = list(dict.fromkeys(v for v in (current, sent) if v and v not in offered))
+        if extra:
+            choices.insert(0, ("Yours", tuple((value, value) for value in extra)))
         self.fields["time_zone"].widget = forms.Select(choices=choices)

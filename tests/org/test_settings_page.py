@@ -41,7 +41,8 @@ def test_settings_page_refuses_an_unknown_zone_next_to_the_field(auth_client, pe
         r'aria-describedby="[^"]*id_time_zone_error',
         html,
     ), html
-    assert '<ul class="errorlist" id="id_time_zone_error">' in html
+    assert re.search(r'<ul class="errorlist[^"]*" id="id_time_zone_error">', html)
+    assert '<option value="Mars/Olympus" selected>' in html  # the input is kept
     assert "Mars/Olympus is not an IANA time zone name" in html
     # The error follows the field, before the next field's help.
     assert html.index("</select>") < html.index('id_time_zone_error">') < html.index("Save")
