@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from fleetops.core.bounds import parse_int
@@ -39,7 +40,7 @@ def _capacity_context(
     return {
         "time_off_form": time_off_form or TimeOffForm(people=people, initial=initial),
         "calendar_form": calendar_form or CalendarForm(people=people, initial=initial),
-        "time_off": time_off_upcoming(today=process_today()),
+        "time_off": time_off_upcoming(today=timezone.localdate()),  # the viewer's today
         "imports": calendar_imports(),
         "manageable": {p.pk for p in people},
     }
@@ -50,7 +51,7 @@ def capacity(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "oncall/capacity.html",
-        {"board": capacity_board(), **_capacity_context(request)},
+        {"board": capacity_board(today=timezone.localdate()), **_capacity_context(request)},
     )
 
 
@@ -92,9 +93,8 @@ def _capacity_again(request: HtmxHttpRequest, partial: str, **forms: object) -> 
     context = _capacity_context(request, **forms)
     if is_htmx(request):
         return render(request, partial, context)
-    return render(
-        request, "oncall/capacity.html", {"board": capacity_board(), **context}, status=400
-    )
+    board = capacity_board(today=timezone.localdate())
+    return render(request, "oncall/capacity.html", {"board": board, **context}, status=400)
 
 
 @require_POST

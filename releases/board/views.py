@@ -44,7 +44,7 @@ from releases.permissions import can_drive
 
 @require_safe
 def index(request: HtmxHttpRequest) -> HttpResponse:
-    today = process_today()
+    today = timezone.localdate()  # the viewer's: the header's sprint and "current" agree
     releases = list(
         Release.objects.select_related("dri", "sprint", "candidate").order_by(
             "-target_date", "-pk"

@@ -317,6 +317,11 @@ MATRIX: dict[str, Entry] = {
     ),
     # fleetops/github/pages.py sync_now: staff only.
     "github:sync-now": Entry(allowed=_roles("staff")),
+    # fleetops/org/views.py me: one's own time zone; a user with no Person (staff) has none.
+    "me": Entry(
+        data=lambda w: {"time_zone": "Europe/Berlin"},
+        allowed=_roles("engineer", "qa_other", "qa", "em", "dri"),
+    ),
 }
 
 
