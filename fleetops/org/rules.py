@@ -6,7 +6,7 @@ on the last Friday of each sprint at 8:00 AM Pacific." The on-call business hour
 Monday - Friday", `releases/dogfood/rules.py`) use the same `PACIFIC`.
 
 `FLEETOPS_TIME_ZONE` is the default display zone and the zone of the organisation's
-calendar dates; changing it never moves these rules (ADR 0015). Pure: no ORM, no settings.
+calendar dates; changing it never moves these rules (ADR 0016). Pure: no ORM, no settings.
 """
 
 from __future__ import annotations

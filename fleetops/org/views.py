@@ -1,4 +1,4 @@
-"""Your settings: the time zone every moment on every page is shown in (ADR 0015)."""
+"""Your settings: the time zone every moment on every page is shown in (ADR 0016)."""
 
 from __future__ import annotations
 

@@ -139,7 +139,7 @@ def oncall_calendar(
     """Weeks of days in the viewer's `zone`, each with who is on call when.
 
     The rotation's handoffs stay in the rotation's zone (`plan.zone`); only the days they
-    are drawn on, and the times shown, are the viewer's (ADR 0015).
+    are drawn on, and the times shown, are the viewer's (ADR 0016).
     """
     end_day = first_day + dt.timedelta(weeks=weeks)
     segments = data.segments(plan, local_midnight(first_day, zone), local_midnight(end_day, zone))

@@ -1,7 +1,7 @@
 """Moments on pages: every date and time a page shows, as a `<time>` in the viewer's zone.
 
 The library is a template builtin (settings `TEMPLATES[...]["OPTIONS"]["builtins"]`): no
-`{% load %}` is needed. ADR 0015 ("One time-zone model") says why.
+`{% load %}` is needed. ADR 0016 ("One time-zone model") says why.
 
     {% moment value %}                  a datetime: "Dec 1, 18:00" (default format "M j, H:i")
     {% moment value "D M j, H:i" %}     any Django date format for the text
