@@ -62,6 +62,22 @@
     if (!config || config.verb === "get") return;
     focusFirstInvalid(event.detail.target || document);
   });
+  // A button that starts a job: while its request is out, the panel it answers into is
+  // busy for assistive technology too (the button itself is disabled and spins: CSS).
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig;
+    var target = event.detail.target;
+    if (!config || config.verb === "get" || !target) return;
+    target.setAttribute("aria-busy", "true");
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var config = event.detail.requestConfig;
+    var target = event.detail.target;
+    if (!config || config.verb === "get" || !target || !target.isConnected) return;
+    if (target.getAttribute("aria-busy") === "true" && !target.hasAttribute("hx-get")) {
+      target.setAttribute("aria-busy", "false");
+    }
+  });
   document.body.addEventListener("htmx:sendError", function () {
     outageBanner("fleetops could not be reached; nothing was changed. This clears by itself.");
   });
