@@ -238,7 +238,7 @@ def release_candidate_apply(
     outcomes = plan_apply(candidate_plan(release=release, sha=sha), actor=actor)
     failed = next((o for o in outcomes if o.status == FAILED), None)
     if failed is not None:
-        raise ReleaseError(f"GitHub refused to {failed.write.what}: {failed.error}")
+        raise ReleaseError(f"Could not {failed.write.what}: {failed.error}")
     return _candidate_record(release, sha, actor, trigger, live), outcomes
 
 

@@ -78,6 +78,28 @@
       target.setAttribute("aria-busy", "false");
     }
   });
+  // A plain form that starts slow work (GitHub writes: the cut, the conclusion, a dogfood
+  // deploy) spins once submitted, and its button is disabled so a second click cannot send
+  // it again. Disabled a tick later: the button's own name and value are still submitted.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches || !form.matches("form[data-busy]")) return;
+    if (form.hasAttribute("hx-post")) return;  // htmx forms: hx-disabled-elt does it
+    form.classList.add("is-busy");
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      form.querySelectorAll('button:not([type="button"])').forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+  // Back to a page from the history: its forms are idle again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form.is-busy").forEach(function (form) {
+      form.classList.remove("is-busy");
+      form.setAttribute("aria-busy", "false");
+      form.querySelectorAll("button[disabled]").forEach(function (b) { b.disabled = false; });
+    });
+  });
   document.body.addEventListener("htmx:sendError", function () {
     outageBanner("fleetops could not be reached; nothing was changed. This clears by itself.");
   });
