@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
-from fleetops.github.models import SyncRun
+from fleetops.github.models import Repository, SyncRun
 from tests.eager import eager
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,37 @@ def test_sync_now_in_process_without_htmx_redirects_with_the_outcome(staff_clien
     assert response.redirect_chain[-1][0] == "/github/"
     assert "Sync failed." in html
     assert html.count(SENTENCE) == 1
+
+
+# -- with a worker: "queued" only while no run has started ------------------------------------
+
+
+def _run(**fields) -> SyncRun:
+    repository, _ = Repository.objects.get_or_create(full_name="fleetdm/fleet")
+    defaults = {"started_at": timezone.now(), "finished_at": timezone.now(), "outcome": "ok"}
+    return SyncRun.objects.create(repository=repository, **(defaults | fields))
+
+
+def test_sync_status_shows_the_run_that_started_not_queued(staff_client, hx):
+    before = _run()
+    _run(outcome="error", error=SENTENCE)
+    html = _text(
+        staff_client.get(f"/github/sync/status/?after={before.pk}&queued_at=1", headers=hx)
+    )
+    assert "queued" not in html.lower()
+    assert "Sync failed" in html
+    assert html.count(SENTENCE) == 1
+
+
+def test_sync_status_while_no_worker_took_it_says_so_with_the_time(staff_client, hx):
+    before = _run(outcome="error", error=SENTENCE)
+    url = f"/github/sync/status/?after={before.pk}"
+    waiting = _text(staff_client.get(f"{url}&queued_at=9999999999", headers=hx))
+    assert "Sync queued; waiting for a worker" in waiting
+    assert SENTENCE not in waiting  # the old run's error is not shown beside "queued"
+    assert 'hx-trigger="every 2s"' in waiting
+    overdue = _text(
+        staff_client.get(f"/github/sync/status/?after={before.pk}&queued_at=1", headers=hx)
+    )
+    assert "No worker has started the sync since it was queued" in overdue
+    assert 'hx-trigger="every 10s"' in overdue
