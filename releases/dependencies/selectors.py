@@ -234,6 +234,10 @@ class DependencyPage:
         return len(CHECK_ORDER)
 
     @property
+    def failed_count(self) -> int:
+        return sum(len(failure.labels) for failure in self.failures)
+
+    @property
     def attention(self) -> list[CheckRow]:
         return [
             row

@@ -85,6 +85,7 @@ def test_unreachable_github_is_one_sentence_said_once(dri_client, github_unreach
         assert answer.count("connection refused by 127.0.0.1:9") == 1, answer
         assert f"Dependency checks could not run: {CAUSE} (DRI: Pieter de Wit)" in answer
         assert "6 checks could not run" in answer
+        assert "6 of 7 checks could not run" in answer  # the run panel, linking to the card
         assert "HTTPConnectionPool" not in answer
         assert "NewConnectionError" not in answer
         assert "queued" not in answer
