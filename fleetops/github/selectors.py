@@ -71,3 +71,14 @@ def sync_run_latest() -> SyncRun | None:
 
 def sync_run_recent(limit: int = 20) -> list[SyncRun]:
     return list(SyncRun.objects.select_related("repository").order_by("-started_at", "-pk")[:limit])
+
+
+def sync_run_since(after: int) -> SyncRun | None:
+    """The run a "Sync now" started: newer than run `after`, or one still running (which
+    made the new one "skipped"); None while the sync is only queued."""
+    latest = sync_run_latest()
+    if latest is None:
+        return None
+    if latest.pk > after or latest.outcome == SyncRun.Outcome.RUNNING:
+        return latest
+    return None

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fleetops.core import slack
 from fleetops.core.bounds import INT32_MAX
+from fleetops.core.errors import error_sentence
 from fleetops.github import gateway
 from fleetops.github.client import GitHubError
 from fleetops.github.models import BranchHead, GitHubWrite, Issue
@@ -232,11 +233,12 @@ def release_candidate_apply(
         try:
             sha = _branch_cut_at(release) or branch_head_refresh(branch=DEFAULT_BRANCH).sha
         except GitHubError as exc:
-            raise ReleaseError(f"Cannot read {DEFAULT_BRANCH} from GitHub: {exc}") from exc
+            logger.warning("RC cut: %s not read", DEFAULT_BRANCH, exc_info=exc)
+            raise ReleaseError(f"Cannot read {DEFAULT_BRANCH}: {error_sentence(exc)}") from exc
     outcomes = plan_apply(candidate_plan(release=release, sha=sha), actor=actor)
     failed = next((o for o in outcomes if o.status == FAILED), None)
     if failed is not None:
-        raise ReleaseError(f"GitHub refused to {failed.write.what}: {failed.error}")
+        raise ReleaseError(f"Could not {failed.write.what}: {failed.error}")
     return _candidate_record(release, sha, actor, trigger, live), outcomes
 
 

@@ -363,7 +363,7 @@ def _conclusion_message(result: ConclusionResult) -> str:
     if "failed" in statuses:
         failed = next(o for o in result.outcomes if o.status == "failed")
         return (
-            f"Stopped: GitHub refused to {failed.write.what} ({failed.error}). "
+            f"Stopped: could not {failed.write.what}: {failed.error}. "
             f"{statuses.count('done')} change(s) made; apply again to resume."
         )
     return f"Dry run: {statuses.count('dry-run')} change(s) recorded as a preview, none made."
