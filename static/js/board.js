@@ -147,7 +147,7 @@
     if (alert) return; // role="alert" speaks for itself
     var name = (card.querySelector("h3") || card).textContent.trim();
     var column = card.closest(".kanban-col");
-    var where = column ? column.getAttribute("aria-label") : "";
+    var where = column ? column.getAttribute("aria-label").toLowerCase() : "";
     say(what === "note" ? "Note added to " + name + "."
       : what === "reason" ? name + ": blocked reason saved."
       : name + " is now in " + where + ".");
