@@ -48,7 +48,7 @@ class BlockedReasonForm(forms.Form):
     note = forms.CharField(
         max_length=NOTE_MAX,
         label="Why it is blocked",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the group is blocked."},
     )
 

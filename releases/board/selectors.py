@@ -262,6 +262,7 @@ def _group_cards(
         .order_by("issue__number")
     ):
         blockers.setdefault(groups.label_names[label_id], []).append((number, title))
+    open_ = user is not None and release.state != Release.State.CONCLUDED  # history is read-only
     cards = []
     for signoff in signoffs:
         label = signoff.group.github_label
@@ -271,8 +272,8 @@ def _group_cards(
             unreleased_bugs=unreleased.get(label, 0),
             p1_bugs=p1_bugs.get(label, 0),
             open_prs=open_prs.get(label, 0),
-            can_move=can_sign(user, release, signoff.group) if user is not None else False,
-            can_note=can_note(user, release, signoff.group) if user is not None else False,
+            can_move=open_ and can_sign(user, release, signoff.group),
+            can_note=open_ and can_note(user, release, signoff.group),
         )
         card.stale_reason = rules.stale_reason(
             state=signoff.state,
@@ -423,8 +424,9 @@ def release_exceptions(
     *, release: Release, user: AbstractBaseUser | None = None
 ) -> list[ExceptionRow]:
     """The release's merge exceptions, each with the votes `user` holds on it (one query)."""
+    decides = user is not None and release.state != Release.State.CONCLUDED
     return [
-        ExceptionRow(e, exception_roles(user, e.group, release) if user is not None else [])
+        ExceptionRow(e, exception_roles(user, e.group, release) if decides else [])
         for e in release.exceptions.select_related(
             "group", "em_approved_by", "qa_approved_by", "dri_approved_by", "rejected_by"
         )

@@ -370,3 +370,18 @@ def test_publishing_on_no_go_by_staff_is_refused_at_the_top_of_the_form(org):
     html = response.content.decode()
     assert "only the release ritual DRI may publish it anyway" in html
     assert 'value="because"' in html
+
+
+def test_a_concluded_release_offers_no_controls_and_says_why_on_the_card(org, hx):
+    exception = _exception(org)
+    org["release"].__class__.objects.filter(pk=org["release"].pk).update(state="concluded")
+    client = _client(org["release"].dri.user)
+    html = client.get(BOARD).content.decode()
+    assert 'class="signoff-form"' not in html
+    assert 'draggable="true"' not in html
+    assert 'value="approve"' not in _exception_block(html, exception.pk)
+    assert "Request an exception" not in html
+    forged = client.post(f"{MDM}/signoff", {"state": "ready"}, headers=hx)
+    card = _card(forged.content.decode(), "mdm")
+    assert "is concluded" in card
+    assert 'role="alert"' in card
