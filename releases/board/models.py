@@ -168,9 +168,15 @@ class Signoff(models.Model):
 
 
 class SignoffEvent(models.Model):
-    """Append-only history of every sign-off change."""
+    """Append-only history of a sign-off: its moves, notes and blocked-reason edits."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move"  # the card changed column (or its state was re-confirmed)
+        NOTE = "note"  # a note added without a state change
+        REASON = "reason"  # the blocked reason edited while the card stays blocked
 
     signoff = models.ForeignKey(Signoff, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.MOVE)
     from_state = models.CharField(max_length=12)
     to_state = models.CharField(max_length=12)
     note = models.TextField(blank=True)
@@ -181,9 +187,22 @@ class SignoffEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["signoff", "at"], name="signoffevent_signoff_at")]
 
     def __str__(self) -> str:
         return f"{self.signoff.group}: {self.from_state} -> {self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return _signoff_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return _signoff_label(self.to_state)
+
+
+def _signoff_label(state: str) -> str:
+    return Signoff.State(state).label if state in Signoff.State.values else state
 
 
 class Activity(models.Model):
