@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-
-import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
@@ -20,6 +16,7 @@ from releases.board.conclusion import (
     conclusion_preview,
     release_conclude,
 )
+from releases.board.feeds import feed_card
 from releases.board.forms import DecisionForm, MergeExceptionForm, ReleaseStateForm, SignoffForm
 from releases.board.models import MergeException, Release
 from releases.board.selectors import (
@@ -58,6 +55,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
             "today": today,
             "releases": releases,
             "in_flight": [r for r in releases if r.state not in ("published", "concluded")],
+            **feed_card(request),
         },
     )
 
@@ -77,34 +75,6 @@ def releases_json(request: HtmxHttpRequest) -> JsonResponse:
         ],
         safe=False,
     )
-
-
-@require_safe
-def calendar_ics(request: HtmxHttpRequest) -> HttpResponse:
-    """The release calendar: each sprint's RC cut and each release's target date."""
-    today = process_today()
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//fleetops//release calendar//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Fleet releases")
-    for sprint in release_calendar(today=today - dt.timedelta(days=60), count=12):
-        event = icalendar.Event()
-        event.add("uid", f"rc-cut-sprint-{sprint.number}@fleetops")
-        event.add("summary", f"Release candidate cut (sprint {sprint.number})")
-        event.add("dtstart", sprint.rc_cut_at)
-        event.add("dtend", sprint.rc_cut_at + dt.timedelta(minutes=30))
-        event.add("dtstamp", timezone.now())
-        calendar.add_component(event)
-    for release in Release.objects.exclude(target_date=None):
-        event = icalendar.Event()
-        event.add("uid", f"release-{release.version}@fleetops")
-        event.add("summary", f"Fleet v{release.version} release ({release.get_state_display()})")
-        event.add("dtstart", release.target_date)
-        event.add("dtstamp", timezone.now())
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="fleet-releases.ics"'
-    return response
 
 
 def _board_context(request: HtmxHttpRequest, release: Release, gate=None) -> dict:
