@@ -315,6 +315,11 @@ class KpiPage:
         )
 
     @property
+    def group_title(self) -> str:
+        """The chosen group's product-group name alone ("" when none is configured)."""
+        return self.group_names.get(self.group, "") if self.group else ""
+
+    @property
     def group_name(self) -> str:
         return self._name(self.group) if self.group else ""
 

@@ -1,5 +1,5 @@
 """Calendar feeds in Chromium: Copy puts the secret address on the clipboard and says so;
-the subscribe link is webcal://."""
+the subscribe link is webcal://; on a 390 px phone every section of the nav is in view."""
 
 from __future__ import annotations
 
@@ -132,4 +132,31 @@ def test_browser_copy_falls_back_to_selecting_the_address(
     reader = context.new_page()
     reader.goto(f"{live_server.url}/accounts/login/")
     assert reader.evaluate("navigator.clipboard.readText()") == url
+    context.close()
+
+
+PHONE_PAGES = ["/", "/releases/", "/oncall/", "/kpis/", "/rituals/", "/oncall/capacity/"]
+
+
+def test_browser_phone_nav_shows_every_section_without_sideways_scroll(
+    live_server, browser: Browser, password, world
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _sign_in(page, live_server.url, "alice", password, "/")
+    for path in PHONE_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        nav = page.get_by_role("navigation", name="Main")
+        for name in ("Overview", "Releases", "Dependencies", "On-call", "KPIs", "Rituals"):
+            link = nav.get_by_role("link", name=name, exact=True)
+            expect(link).to_be_visible()
+            expect(link).to_be_in_viewport()
+            box = link.bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= 390, (path, name, box)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways: {width}px wide"
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="KPIs").click()
+    expect(page).to_have_url(f"{live_server.url}/kpis/")
     context.close()

@@ -15,6 +15,11 @@ from tests.kpis.conftest import record_snapshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WEEKS_JS = "() => Object.values(Chart.instances).map((c) => c.data.labels.length)"
+ONE_LINE_JS = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+}"""
 
 
 @pytest.fixture
@@ -120,3 +125,25 @@ def test_browser_kpi_exports_follow_the_selector_and_back_restores_it(
     _expect_selector(page, "#g-orchestration", "26")
     _expect_exports(page, "group=%23g-orchestration&weeks=26")
     assert not errors, errors
+
+
+def test_browser_kpi_long_group_label_stays_whole_on_a_phone(
+    live_server, browser, password, recorded
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _sign_in(page, live_server.url, password)
+
+    page.get_by_label("Product group").select_option("#g-security-compliance")
+
+    labels = page.locator(".kpi-view .as-written")
+    expect(labels.first).to_have_text("#g-security-compliance")
+    for index in range(labels.count()):
+        # One line box each: the label was not broken at its hyphens or inside a word.
+        rects = labels.nth(index).evaluate(ONE_LINE_JS)
+        assert rects == 1
+        box = labels.nth(index).bounding_box()
+        assert box is not None
+        assert box["height"] < 40
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
