@@ -16,15 +16,19 @@
     return feed ? feed.querySelector(".feed-copy-status") : null;
   }
 
-  function announce(button, text) {
+  // The button itself says "Copied"; the status region says it to a screen reader, and
+  // shows only a refusal (what to do instead).
+  function announce(button, text, shown) {
     var status = statusFor(button);
     if (!status) return;
+    status.classList.toggle("feed-copy-status-shown", Boolean(shown));
     // Clear first: a screen reader announces the same text again on a second copy.
     status.textContent = "";
     window.setTimeout(function () { status.textContent = text; }, 50);
     window.clearTimeout(button._copyTimer);
     button._copyTimer = window.setTimeout(function () {
       status.textContent = "";
+      status.classList.remove("feed-copy-status-shown");
       button.textContent = "Copy";
       button.classList.remove("copied");
     }, 4000);
@@ -51,7 +55,7 @@
   function refused(button, input) {
     input.focus();
     input.select();
-    announce(button, "Could not copy: the address is selected, press Ctrl+C (⌘C on a Mac).");
+    announce(button, "Could not copy: the address is selected, press Ctrl+C (⌘C on a Mac).", true);
   }
 
   document.addEventListener("click", function (event) {
