@@ -3,12 +3,13 @@
 from django.urls import path
 
 import releases.converters  # noqa: F401  (registers `<version:...>`)
-from releases.board import actions, views
+from releases.board import actions, feeds, views
 
 # The list and calendar come before the dependency pages, the `<version>` routes after them.
 index_patterns = [
     path("", views.index, name="index"),
-    path("calendar.ics", views.calendar_ics, name="calendar-ics"),
+    path("calendar.ics", feeds.calendar_ics, name="calendar-ics"),
+    path("feeds/<str:token>/calendar.ics", feeds.calendar_feed, name="calendar-feed"),
 ]
 urlpatterns = [
     path("<version:version>.json", views.release_json, name="release-json"),

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
-import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fleetops.core.htmx import HtmxHttpRequest, forbidden
-from fleetops.org.models import process_today
 from releases.board.conclusion import (
     ConclusionRefused,
     ConclusionResult,
     conclusion_preview,
     release_conclude,
 )
+from releases.board.feeds import feed_card
 from releases.board.forms import (
     BlockedReasonForm,
     DecisionForm,
@@ -65,6 +62,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
                 .most_urgent_first()
                 .select_related("dri", "sprint", "candidate")
             ),
+            **feed_card(request),
         },
     )
 
@@ -84,34 +82,6 @@ def releases_json(request: HtmxHttpRequest) -> JsonResponse:
         ],
         safe=False,
     )
-
-
-@require_safe
-def calendar_ics(request: HtmxHttpRequest) -> HttpResponse:
-    """The release calendar: each sprint's RC cut and each release's target date."""
-    today = process_today()
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//fleetops//release calendar//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Fleet releases")
-    for sprint in release_calendar(today=today - dt.timedelta(days=60), count=12):
-        event = icalendar.Event()
-        event.add("uid", f"rc-cut-sprint-{sprint.number}@fleetops")
-        event.add("summary", f"Release candidate cut (sprint {sprint.number})")
-        event.add("dtstart", sprint.rc_cut_at)
-        event.add("dtend", sprint.rc_cut_at + dt.timedelta(minutes=30))
-        event.add("dtstamp", timezone.now())
-        calendar.add_component(event)
-    for release in Release.objects.exclude(target_date=None):
-        event = icalendar.Event()
-        event.add("uid", f"release-{release.version}@fleetops")
-        event.add("summary", f"Fleet v{release.version} release ({release.get_state_display()})")
-        event.add("dtstart", release.target_date)
-        event.add("dtstamp", timezone.now())
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="fleet-releases.ics"'
-    return response
 
 
 Bound = dict  # what a refused form keeps: ("card"|"reason", slug) / ("decision", pk) / "state" ...
