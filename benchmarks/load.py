@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import socket
 import statistics
@@ -158,12 +159,18 @@ def main() -> None:
         leads = [_session(base, f"lead{n}") for n in range(args.leads)]
         deadline = time.monotonic() + args.seconds
         polls: list[float] = []
+        by_status: dict[int, list[float]] = {}
+        spread = random.Random(16)
         errors: list[str] = []
         moves = [0] * args.leads
         uncertain = [0] * args.leads
         lock = threading.Lock()
 
-        def viewer(session: requests.Session) -> None:
+        def viewer(session: requests.Session, opened_after: float) -> None:
+            # People open the board at different moments, and the page polls every 5 s
+            # from its own load: the viewers' polls are spread over the interval, not
+            # fired together (a synchronised start measures a thundering herd instead).
+            time.sleep(opened_after)
             etag = ""
             while time.monotonic() < deadline:
                 started = time.perf_counter()
@@ -181,6 +188,7 @@ def main() -> None:
                 took = time.perf_counter() - started
                 with lock:
                     polls.append(took)
+                    by_status.setdefault(response.status_code, []).append(took)
                     if response.status_code not in (200, 204):
                         errors.append(f"poll {response.status_code}")
                 if response.status_code == 200:
@@ -212,7 +220,10 @@ def main() -> None:
                         errors.append(f"move {response.status_code}")
                 time.sleep(args.move_interval)
 
-        threads = [threading.Thread(target=viewer, args=(s,)) for s in viewers]
+        threads = [
+            threading.Thread(target=viewer, args=(s, spread.uniform(0, args.poll_interval)))
+            for s in viewers
+        ]
         threads += [threading.Thread(target=lead, args=(i, s)) for i, s in enumerate(leads)]
         for thread in threads:
             thread.start()
@@ -233,6 +244,9 @@ def main() -> None:
     )
     median, p95 = statistics.median(polls) * 1000, quantiles[18] * 1000
     print(f"polls: {len(polls)}, median {median:.1f} ms, p95 {p95:.1f} ms")
+    for status, times in sorted(by_status.items()):
+        print(f"  {status}: {len(times)}, median {statistics.median(times) * 1000:.1f} ms")
+    print(f"load average: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
     verdict = "exactly once" if recorded == sum(moves) else "MISMATCH"
     print(f"moves: {sum(moves)} made, {recorded} recorded in the history ({verdict})")
     print(f"error responses: {len(errors)}" + (f" ({sorted(set(errors))})" if errors else ""))

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "fleetops.core.context_processors.chrome",
                 "oncall.context_processors.oncall_now",
             ],
+            # {% moment %} on every template without a {% load %} (ADR 0016).
+            "builtins": ["fleetops.core.templatetags.moments"],
         },
     },
 ]
@@ -290,7 +292,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 USE_I18N = False
 USE_TZ = True
-# The process time zone: process rules stated in Pacific time (RC cut, business hours).
+# The default display zone (each person can choose their own) and the zone of the
+# organisation's calendar (sprint and holiday dates, KPI weeks). Rules the handbook states in
+# Pacific time (RC cut, business hours, dogfood window) use fleetops.org.rules.PACIFIC
+# whatever this says (ADR 0016).
 FLEETOPS_TIME_ZONE = env.str("FLEETOPS_TIME_ZONE", default="America/Los_Angeles")
 TIME_ZONE = FLEETOPS_TIME_ZONE
 

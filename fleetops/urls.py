@@ -5,11 +5,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from fleetops.core import views as core_views
+from fleetops.org import views as org_views
 from releases.board import views as release_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("me/", org_views.me, name="me"),
     # allauth answers 500 for GitHub without an OAuth app, and password reset needs mail.
     path(
         "accounts/github/login/",

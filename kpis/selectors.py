@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from fleetops.org.models import ProductGroup
@@ -85,8 +87,55 @@ def kpi_sheet_text(snapshot: KpiSnapshot) -> str:
     return "\t".join(_plain(value) for value in kpi_sheet_row(snapshot))
 
 
-def kpi_export_columns(snapshots: list[KpiSnapshot]) -> list[str]:
-    """CSV columns: the week, its metrics, then each group's and each buildup's counts."""
+@dataclass
+class KpiExport:
+    """The recorded weeks an export covers, oldest first, for the company or one group."""
+
+    snapshots: list[KpiSnapshot]
+    group: str = ""  # a group label; empty for the whole company
+    weeks: int | None = None  # the newest N recorded weeks; None for every one
+
+
+def kpi_export(*, weeks: int | None = None, group: str = "") -> KpiExport:
+    """The newest `weeks` recorded weeks (all when None) of the company or of a group label
+    those weeks have; any other group is a ValidationError that names it (one query)."""
+    snapshots = kpi_snapshots(weeks=weeks)
+    if group and group not in _group_labels(snapshots):
+        period = "No recorded week" if weeks is None else f"None of the last {weeks} recorded weeks"
+        raise ValidationError(
+            f"{period} has the group label “{group}”: leave group empty for the whole company."
+        )
+    return KpiExport(snapshots, group, weeks)
+
+
+def kpi_snapshot_group_export(snapshot: KpiSnapshot, group: str) -> dict[str, Any]:
+    """A recorded week of one group as /kpis/weekly.json?group=... serves it."""
+    return {
+        "week": snapshot.week,
+        "group": group,
+        "metrics": snapshot.groups.get(group, {}),
+        "buildup": snapshot.buildup.get(group, {}),
+        "starts_at": snapshot.starts_at.isoformat(),
+        "ends_at": snapshot.ends_at.isoformat(),
+        "time_zone": snapshot.time_zone,
+        "computed_at": snapshot.computed_at.isoformat(),
+        "sync_run": snapshot.sync_run_id,
+    }
+
+
+def kpi_export_columns(snapshots: list[KpiSnapshot], group: str = "") -> list[str]:
+    """CSV columns: the week, its metrics, then each group's and each buildup's counts; for
+    one group, only that group's columns (named as in the company's export)."""
+    if group:
+        return [
+            "week",
+            "starts_at",
+            "ends_at",
+            *(f"{group} {key}" for key in GROUP_KEYS),
+            *(f"{group} open {label}" for label in WORKFLOW_LABELS),
+            "computed_at",
+            "sync_run",
+        ]
     groups = _group_labels(snapshots)
     return [
         "week",
@@ -228,6 +277,7 @@ class KpiPage:
     rows: list[TableRow] = field(default_factory=list)
     sheet_values: list[Any] = field(default_factory=list)
     periods: tuple[str, ...] = PERIODS
+    default_period: str = DEFAULT_PERIOD
     workflow_labels: tuple[str, ...] = WORKFLOW_LABELS
     sheet_columns: tuple[Kpi, ...] = tuple(METRIC_BY_KEY[key] for key in SHEET_COLUMNS)
     definitions: tuple[Kpi, ...] = METRICS
@@ -256,6 +306,18 @@ class KpiPage:
     def group_choices(self) -> list[tuple[str, str]]:
         """Each group label with its product group's name where one is configured."""
         return [(label, self._name(label)) for label in self.groups]
+
+    @property
+    def export_query(self) -> str:
+        """The page's group and weeks as the exports' query string: they export what it shows."""
+        return urlencode(
+            {"group": self.group, "weeks": self.period} if self.group else {"weeks": self.period}
+        )
+
+    @property
+    def group_title(self) -> str:
+        """The chosen group's product-group name alone ("" when none is configured)."""
+        return self.group_names.get(self.group, "") if self.group else ""
 
     @property
     def group_name(self) -> str:

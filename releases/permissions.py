@@ -3,7 +3,9 @@
 The role lookups are `fleetops.org.roles`; the policies here are the handbook's:
 
 - A product group's sign-off: its QA lead ("Indicate your product group is release-ready"),
-  the release ritual DRI and staff.
+  the release ritual DRI and staff. Notes on its card: those, and the group's EM.
+- A feature-merge exception: decided by the group's EM, its QA lead and the release DRI
+  ("Request release candidate feature merge exception"); staff hold no vote.
 - The RC cut, the release's state, the milestone's conclusion: the release ritual DRI and staff.
 - Running the dependency checks: staff, the release's DRI, and any EM or QA lead (they run
   the release alongside the DRI); acting on them (filing issues, acknowledging a blocker,
@@ -30,6 +32,19 @@ def ensure_can_sign(user: AbstractBaseUser | None, release: Release, group: Prod
         raise PermissionDenied(
             f"Only {group.name}'s QA lead, the release DRI or staff can change its sign-off."
         )
+
+
+def can_note(user: AbstractBaseUser | None, release: Release, group: ProductGroup) -> bool:
+    """Whoever may move the card, and the group's EM, may add notes to it."""
+    return can_sign(user, release, group) or roles.is_engineering_manager(user, group)
+
+
+def exception_roles(
+    user: AbstractBaseUser | None, group: ProductGroup, release: Release
+) -> list[str]:
+    """The votes the user holds on a merge exception of `group` ("em", "qa", "dri"; none for
+    staff as such): the handbook's three approvers, no one else."""
+    return roles.group_roles(user, group, release)
 
 
 def can_drive(user: AbstractBaseUser | None, release: Release) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from fleetops.core.errors import error_sentence
 from fleetops.github.client import GitHubClient, GitHubError
 from fleetops.github.files import file_content_at
 from fleetops.github.gateway import github_write
@@ -18,6 +20,8 @@ from fleetops.github.models import GitHubWrite
 from rituals.models import RitualFile, RitualIssue
 from rituals.rules import Ritual
 from rituals.selectors import ritual_catalogue
+
+logger = logging.getLogger(__name__)
 
 # GitHub's default branch of the product repository (fleetdm/fleet's is `main`).
 DEFAULT_BRANCH = "main"
@@ -51,9 +55,11 @@ def _fetch_one(path: str, client: GitHubClient) -> FetchOutcome:
             client=client,
         )
     except GitHubError as exc:
-        message = f"{path}: GitHub did not give the file: {exc}"
+        logger.warning("rituals file %s not read", path, exc_info=exc)
+        error = error_sentence(exc)
+        message = f"{path}: not read: {error}"
         RitualFile.objects.filter(pk=ritual_file.pk).update(
-            attempted_at=now, error=str(exc)[:2000], error_at=now
+            attempted_at=now, error=error, error_at=now
         )
         return FetchOutcome(path, False, message)
     RitualFile.objects.filter(pk=ritual_file.pk).update(content=content, attempted_at=now, error="")

@@ -28,6 +28,7 @@ def endpoints() -> list[Endpoint]:
     sprint = Sprint.objects.containing(process_today()).first() or Sprint.objects.last()
     found = [
         Endpoint("overview", reverse("home")),
+        Endpoint("your settings", reverse("me")),
         Endpoint("healthz", reverse("healthz")),
         Endpoint("github mirror", reverse("github:sync")),
         Endpoint("github sync status (partial)", reverse("github:sync-status"), htmx=True),

@@ -32,6 +32,7 @@ PUBLIC = {
     "oncall:feed-rotation",  # calendar feeds: a secret URL token signs in
     "rituals:feed-mine",
     "rituals:feed-all",
+    "releases:calendar-feed",
 }
 SAMPLES = {
     "int": "1",

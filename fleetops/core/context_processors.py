@@ -7,9 +7,9 @@ from functools import cache
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from fleetops.github.selectors import sync_run_latest
-from fleetops.org.models import process_today
 from fleetops.org.selectors import sprint_current
 
 NAV = [
@@ -39,7 +39,8 @@ def chrome(request: HttpRequest) -> dict[str, object]:
     # and once per request however often they are read.
     return {
         "nav": nav,
-        "chrome_sprint": cache(lambda: sprint_current(today=process_today())),
+        # The viewer's today, as on the overview: one page never names two sprints.
+        "chrome_sprint": cache(lambda: sprint_current(today=timezone.localdate())),
         "chrome_sync": cache(sync_run_latest),
         "github_repository": settings.GITHUB_REPOSITORY,
     }

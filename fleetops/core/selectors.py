@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from fleetops.org.models import Holiday, ProductGroup, Sprint, process_today
+from fleetops.org.models import Holiday, ProductGroup, Sprint
 from fleetops.org.selectors import holiday_upcoming, product_group_list, sprint_current, sprint_next
 
 
@@ -37,7 +37,8 @@ class Overview:
 
 
 def overview() -> Overview:
-    today = process_today()
+    """The overview's date, sprint and holidays, as of the viewer's today (their zone)."""
+    today = timezone.localdate()
     return Overview(
         now=timezone.now(),
         today=today,

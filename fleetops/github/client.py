@@ -34,6 +34,7 @@ from django.conf import settings
 from github import Auth, Github
 
 from fleetops.core.bounds import parse_int
+from fleetops.core.errors import error_report
 
 PER_PAGE = 100
 
@@ -97,7 +98,10 @@ def board_item_status_variables(
 
 
 class GitHubError(Exception):
-    """Any failure talking to GitHub."""
+    """Any failure talking to GitHub; its message is one sentence for people (the root cause,
+    no connection pool reprs: `fleetops.core.errors`); the chain keeps the details for the log."""
+
+    service = "GitHub"  # who could not be reached, for `error_report`
 
 
 class GitHubTransientError(GitHubError):
@@ -232,12 +236,8 @@ class GitHubClient:
             status, response_headers, text = requester.requestJson(
                 method, path, params or None, headers, body
             )
-        except requests.exceptions.Timeout as exc:
-            raise GitHubTransientError(f"GitHub did not answer {method} {path} in time") from exc
-        except (requests.exceptions.ConnectionError, ConnectionError) as exc:
-            raise GitHubTransientError(f"cannot reach GitHub at {self.base_url}: {exc}") from exc
-        except requests.exceptions.RequestException as exc:
-            raise GitHubTransientError(f"{method} {path} failed: {exc}") from exc
+        except (requests.exceptions.RequestException, ConnectionError) as exc:
+            raise GitHubTransientError(error_report(exc, service="GitHub").sentence) from exc
         headers_lower = {k.lower(): v for k, v in response_headers.items()}
         if status == 304:
             return status, headers_lower, None
@@ -263,12 +263,17 @@ class GitHubClient:
     @staticmethod
     def _raise(method: str, path: str, status: int, headers: dict[str, str], data: Any) -> None:
         message = data.get("message", "") if isinstance(data, dict) else ""
-        what = f"{method} {path} answered {status}" + (f": {message}" if message else "")
+        message = " ".join(str(message).split())[:120]
+        # The request's path only where it is the point (404: what is missing); a refusal or
+        # an outage is the same for every request, so the sentence stays the same too.
+        to = f" to {method} {path}" if status in (404, 410) else ""
+        what = f"GitHub answered HTTP {status}{to}" + (f": {message}" if message else "")
         wait = _retry_after(headers)
         if status == 429 or (
             status == 403 and (wait is not None or "rate limit" in message.lower())
         ):
-            raise GitHubRateLimited(f"{what} (rate limited)", retry_after=wait or 60)
+            until = time.strftime("%H:%M UTC", time.gmtime(time.time() + (wait or 60)))
+            raise GitHubRateLimited(f"GitHub rate limited us until {until}", retry_after=wait or 60)
         if status >= 500:
             raise GitHubTransientError(what)
         if status in (404, 410):

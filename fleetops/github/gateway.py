@@ -15,12 +15,14 @@ preview of that key, so previews do not pile up.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
+from fleetops.core.errors import error_sentence
 from fleetops.github.boards.models import BoardColumn, BoardItem
 from fleetops.github.client import (
     BOARD_ITEM_STATUS_MUTATION,
@@ -30,6 +32,8 @@ from fleetops.github.client import (
 )
 from fleetops.github.models import GitHubWrite
 from fleetops.github.upsert import issues_upsert, repository_get
+
+logger = logging.getLogger(__name__)
 
 GRAPHQL = "GRAPHQL"  # a GraphQL mutation: `payload` is {"query", "variables"}
 
@@ -81,7 +85,8 @@ def github_write(
             else:
                 _, _, data = github.request(method, path, body=payload)
     except GitHubError as exc:
-        write.status, write.error = GitHubWrite.Status.FAILED, str(exc)[:2000]
+        logger.warning("GitHub write %s %s failed", method, path, exc_info=exc)
+        write.status, write.error = GitHubWrite.Status.FAILED, error_sentence(exc)
     else:
         write.status, write.error = GitHubWrite.Status.DONE, ""
         write.response = _summary(data)

@@ -363,6 +363,9 @@ class SyncRun(models.Model):
     updated = models.PositiveIntegerField(default=0)  # issues and PRs changed
     rows = models.PositiveIntegerField(default=0)  # all mirror rows written
     error = models.TextField(blank=True)
+    # What the mirror held when an OK repository sync finished ({"issues": n, ...}): the
+    # mirror page shows these instead of counting the whole history on every view.
+    counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -471,6 +474,18 @@ class BranchHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.sha[:7]}"
+
+
+class MirrorStamp(models.Model):
+    """One row: a number that changes after every mirror write a page can show.
+
+    Viewers of the release board poll with it as part of an ETag (`fleetops/github/stamp.py`).
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"mirror stamp {self.version}"
 
 
 # The boards live in their own module; importing them here registers them with the app.

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fleetops.github.client import GitHubClient, GitHubMalformedResponse
 from fleetops.github.models import BranchHead, Issue
+from fleetops.github.stamp import mirror_changed
 from fleetops.github.upsert import parse_time, repository_get
 
 
@@ -25,11 +26,14 @@ def branch_head_refresh(*, branch: str, client: GitHubClient | None = None) -> B
         raise GitHubMalformedResponse(f"branch {branch}: the answer has no commit sha")
     inner = commit.get("commit") or {}
     when = parse_time((inner.get("committer") or inner.get("author") or {}).get("date"))
+    before = BranchHead.objects.filter(repository=repository, name=branch).first()
     head, _ = BranchHead.objects.update_or_create(
         repository=repository,
         name=branch,
         defaults={"sha": commit["sha"], "committed_at": when, "fetched_at": timezone.now()},
     )
+    if before is None or before.sha != head.sha:
+        mirror_changed()
     return head
 
 
@@ -48,6 +52,7 @@ def pulls_against_refresh(*, base: str, client: GitHubClient | None = None) -> l
                 if isinstance(pull, dict) and isinstance(pull.get("number"), int)
             )
     prs = Issue.objects.filter(repository=repository, is_pull_request=True)
-    prs.filter(base_ref=base).exclude(number__in=numbers).update(base_ref="")
-    prs.filter(number__in=numbers).exclude(base_ref=base).update(base_ref=base)
+    left = prs.filter(base_ref=base).exclude(number__in=numbers).update(base_ref="")
+    if left + prs.filter(number__in=numbers).exclude(base_ref=base).update(base_ref=base):
+        mirror_changed()
     return numbers

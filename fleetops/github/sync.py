@@ -39,9 +39,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fleetops.core.errors import error_sentence
 from fleetops.github.client import (
     GitHubClient,
-    GitHubError,
     GitHubNotFound,
     Page,
 )
@@ -53,8 +53,8 @@ from fleetops.github.locks import (
     lock_ttl,
 )
 from fleetops.github.models import ConditionalRequest, Issue, Repository, SyncRun, Tag
+from fleetops.github.selectors import mirror_counts
 from fleetops.github.upsert import (
-    MalformedPayload,
     UpsertResult,
     comments_upsert,
     issue_mark_gone,
@@ -154,11 +154,8 @@ def repository_sync(
                 _sync_reference(ctx)
             if full:
                 _sync_gone(ctx)
-        except (GitHubError, MalformedPayload, SyncLocked) as exc:
-            _finish(ctx, SyncRun.Outcome.ERROR, str(exc))
-            raise
-        except Exception as exc:
-            _finish(ctx, SyncRun.Outcome.ERROR, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # recorded as one sentence; the task logs and retries it
+            _finish(ctx, SyncRun.Outcome.ERROR, error_sentence(exc))
             raise
         else:
             _finish(ctx, SyncRun.Outcome.OK, "")
@@ -173,6 +170,8 @@ def _finish(ctx: SyncContext, outcome: str, error: str) -> None:
     run.step = "" if outcome == SyncRun.Outcome.OK else run.step
     run.requests = ctx.client.requests
     run.created, run.updated, run.rows = ctx.result.created, ctx.result.updated, ctx.result.rows
+    if outcome == SyncRun.Outcome.OK:
+        run.counts = mirror_counts(run.repository.full_name)
     run.save()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from fleetops.core.errors import error_sentence
 from fleetops.github.boards.rules import BoardAnswerError
 from fleetops.github.boards.services import boards_sync
 from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
@@ -41,7 +42,7 @@ def repository_sync_task(self, full: bool = False, trigger: str = "schedule") ->
     except (GitHubTransientError, *DATABASE_ERRORS) as exc:
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
     except (GitHubPermanentError, MalformedPayload, SyncLocked) as exc:
-        return f"sync failed: {exc}"
+        return f"sync failed: {error_sentence(exc)}"
     if run.outcome == "ok":
         mirror_synced_send(trigger="sync")
     return (
@@ -80,7 +81,7 @@ def tag_dates_backfill_task() -> str:
     try:
         dated = tag_dates_backfill()
     except GitHubTransientError as exc:
-        return f"tag dates deferred: {exc}"
+        return f"tag dates deferred: {error_sentence(exc)}"
     return f"dated {dated} tag(s)"
 
 
@@ -106,7 +107,7 @@ def boards_sync_task(self, trigger: str = "schedule") -> str:
     except (GitHubTransientError, *DATABASE_ERRORS) as exc:
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
     except (GitHubPermanentError, BoardAnswerError) as exc:
-        return f"boards sync failed: {exc}"
+        return f"boards sync failed: {error_sentence(exc)}"
     if run is None:
         return "boards sync: no boards configured"
     return f"boards sync {run.outcome}: {run.requests} requests, {run.rows} rows changed"

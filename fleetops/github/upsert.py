@@ -37,6 +37,7 @@ from fleetops.github.payloads import (
     _require,
     parse_time,
 )
+from fleetops.github.stamp import mirror_changed
 
 
 @dataclass
@@ -185,6 +186,8 @@ def issues_upsert(
 
     if new or changed:
         _touched_write(repository, new, changed, wanted_labels)
+    if new or changed or result.rows:
+        mirror_changed()
     result.created += len(new)
     result.updated += len(changed)
     result.rows += len(new) + len(changed)
@@ -311,6 +314,8 @@ def labels_upsert(repository: Repository, items: Any, *, complete: bool = False)
             github_id__in=[r["github_id"] for r in rows]
         )
         written += stale.delete()[1].get(Label._meta.label, 0)
+    if written:
+        mirror_changed()
     return UpsertResult(rows=written)
 
 
@@ -318,12 +323,15 @@ def labels_upsert(repository: Repository, items: Any, *, complete: bool = False)
 def milestones_upsert(repository: Repository, items: Any) -> UpsertResult:
     rows = [_milestone_row(item) for item in _as_list(items, "milestones")]
     _, written = _milestones_ensure(repository, rows)
+    if written:
+        mirror_changed()
     return UpsertResult(rows=written)
 
 
 @transaction.atomic
 def milestone_delete(repository: Repository, number: int) -> None:
-    Milestone.objects.filter(repository=repository, number=number).delete()
+    if Milestone.objects.filter(repository=repository, number=number).delete()[0]:
+        mirror_changed()
 
 
 @transaction.atomic
@@ -405,11 +413,12 @@ def release_delete(repository: Repository, github_id: int) -> None:
 @transaction.atomic
 def issue_mark_gone(repository: Repository, number: int, reason: str) -> bool:
     """Mark an issue deleted or transferred (GitHub answers 404/410/301): kept, never open."""
-    return bool(
-        Issue.objects.filter(repository=repository, number=number, gone_at__isnull=True).update(
-            gone_at=timezone.now(), gone_reason=reason[:20]
-        )
-    )
+    marked = Issue.objects.filter(
+        repository=repository, number=number, gone_at__isnull=True
+    ).update(gone_at=timezone.now(), gone_reason=reason[:20])
+    if marked:
+        mirror_changed()
+    return bool(marked)
 
 
 def pull_request_as_issue(pull: Any) -> dict[str, Any]:
@@ -431,6 +440,8 @@ def repository_get(full_name: str) -> Repository:
 def label_delete(repository: Repository, github_id: int) -> bool:
     """Delete a label GitHub deleted (issues lose it with it); False if it was not mirrored."""
     deleted, _ = Label.objects.filter(repository=repository, github_id=github_id).delete()
+    if deleted:
+        mirror_changed()
     return bool(deleted)
 
 
@@ -456,7 +467,11 @@ def pull_request_upsert(repository: Repository, pull: Any) -> UpsertResult | Non
     result = issues_upsert(repository, [issue])
     base = pull.get("base")
     if isinstance(base, dict) and isinstance(base.get("ref"), str):
-        Issue.objects.filter(repository=repository, number=number).exclude(
-            base_ref=base["ref"]
-        ).update(base_ref=base["ref"][:250])
+        moved = (
+            Issue.objects.filter(repository=repository, number=number)
+            .exclude(base_ref=base["ref"])
+            .update(base_ref=base["ref"][:250])
+        )
+        if moved:
+            mirror_changed()
     return result

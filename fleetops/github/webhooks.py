@@ -56,6 +56,7 @@ from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from fleetops.core.errors import error_sentence
 from fleetops.github.boards.webhooks import EVENT as BOARD_EVENT
 from fleetops.github.boards.webhooks import projects_v2_item_apply, projects_v2_item_ignored
 from fleetops.github.client import GitHubClient, GitHubNotFound, GitHubPermanentError
@@ -338,11 +339,12 @@ def _delivery_apply(delivery: WebhookDelivery, github: _LazyGitHub) -> str:
     except MalformedPayload as exc:
         return f"malformed: {exc}"
     except GitHubPermanentError as exc:
-        return f"error: {exc}; the next sync catches up"
+        logger.warning("webhook %s not applied", delivery.delivery_id, exc_info=exc)
+        return f"error: {error_sentence(exc)}; the next sync catches up"
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError, DataError) as exc:
         # Signed by GitHub, yet not the shape the mirror reads: record it, do not retry.
         logger.warning("webhook %s not applied", delivery.delivery_id, exc_info=True)
-        return f"malformed: {type(exc).__name__}: {exc}"
+        return f"malformed: {error_sentence(exc)}"
 
 
 def _object(payload: dict[str, Any], key: str) -> dict[str, Any]:

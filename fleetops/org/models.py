@@ -16,8 +16,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from fleetops.org.rules import rc_cut_at
+
 SPRINT_LENGTH = dt.timedelta(weeks=3)
-RC_CUT_TIME = dt.time(8, 0)  # "the last Friday of each sprint at 8:00 AM Pacific"
 GITHUB_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
 
@@ -44,8 +45,15 @@ def validate_github_login(value: str) -> None:
 
 
 def process_time_zone() -> zoneinfo.ZoneInfo:
-    """The zone process rules are stated in (FLEETOPS_TIME_ZONE, Pacific by default)."""
+    """The organisation's calendar zone (FLEETOPS_TIME_ZONE): sprint and holiday dates, KPI
+    weeks. Not for rules the handbook states in Pacific (`fleetops.org.rules.PACIFIC`), nor
+    for showing times (the viewer's zone)."""
     return zoneinfo.ZoneInfo(settings.FLEETOPS_TIME_ZONE)
+
+
+def default_time_zone() -> str:
+    """A new person sees times in FLEETOPS_TIME_ZONE until they choose their own zone."""
+    return settings.FLEETOPS_TIME_ZONE
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -74,7 +82,10 @@ class Person(models.Model):
         "hands). Stored at the first sign-in whose login matches exactly.",
     )
     time_zone = models.CharField(
-        max_length=64, default="America/Los_Angeles", validators=[validate_time_zone]
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA name; every moment on every page is shown in it.",
     )
     active = models.BooleanField(default=True, help_text="Inactive people leave rotations.")
     email = models.EmailField(blank=True)
@@ -208,9 +219,9 @@ class Sprint(models.Model):
 
     @property
     def rc_cut_at(self) -> dt.datetime:
-        """When the release candidate is cut: the sprint's last Friday at 8:00 AM Pacific."""
-        local = dt.datetime.combine(self.last_friday, RC_CUT_TIME, tzinfo=process_time_zone())
-        return local.astimezone(dt.UTC)
+        """When the release candidate is cut: the sprint's last Friday at 8:00 AM Pacific
+        (America/Los_Angeles, not FLEETOPS_TIME_ZONE: `fleetops.org.rules`)."""
+        return rc_cut_at(self.last_friday)
 
     def days_left(self, today: dt.date) -> int:
         return max((self.ends_on - today).days + 1, 0)

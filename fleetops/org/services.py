@@ -7,7 +7,7 @@ import datetime as dt
 import holidays as holiday_calendars
 from django.db import transaction
 
-from fleetops.org.models import SPRINT_LENGTH, Holiday, Sprint
+from fleetops.org.models import SPRINT_LENGTH, Holiday, Person, Sprint, validate_time_zone
 
 
 @transaction.atomic
@@ -47,3 +47,14 @@ def holiday_import(*, years: list[int], country: str = "US") -> int:
     ]
     Holiday.objects.bulk_create(new)
     return len(new)
+
+
+@transaction.atomic
+def person_time_zone_set(*, person_id: int, time_zone: str) -> Person:
+    """A person chooses the zone every moment is shown to them in (validated IANA name)."""
+    validate_time_zone(time_zone)
+    person = Person.objects.select_for_update().get(pk=person_id)
+    if person.time_zone != time_zone:
+        person.time_zone = time_zone
+        person.save(update_fields=["time_zone"])
+    return person

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from fleetops.org.models import Person, ProductGroup, Sprint, process_time_zone, process_today
+from fleetops.org.rules import PACIFIC
 from kpis import selectors as kpi_selectors
 from oncall.capacity.rules import (
     available_days,
@@ -197,7 +198,7 @@ def _oncall_stints(inputs: _Inputs, sprint: Sprint) -> dict[int, list[OncallStin
                 continue
             days = oncall_days(
                 business_seconds_between(
-                    segment.starts_at, segment.ends_at, holidays=inputs.holidays, zone=inputs.zone
+                    segment.starts_at, segment.ends_at, holidays=inputs.holidays, zone=PACIFIC
                 )
             )
             stints = oncall[person.pk]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from fleetops.core.bounds import parse_int
@@ -38,7 +39,7 @@ def _capacity_context(
 ) -> dict[str, object]:
     people = time_off_people(request.user)
     me = person_of(request.user)
-    today = process_today()
+    today = timezone.localdate()  # the viewer's today
     if people:
         who = me if me in people else people[0]
         day = _next_working_day(today)
@@ -72,7 +73,7 @@ def capacity(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "oncall/capacity.html",
-        {"board": capacity_board(), **_capacity_context(request)},
+        {"board": capacity_board(today=timezone.localdate()), **_capacity_context(request)},
     )
 
 
@@ -119,9 +120,8 @@ def _capacity_again(
     context = _capacity_context(request, **bound)
     if is_htmx(request):
         return render(request, partial, context)
-    return render(
-        request, "oncall/capacity.html", {"board": capacity_board(), **context}, status=status
-    )
+    board = capacity_board(today=timezone.localdate())
+    return render(request, "oncall/capacity.html", {"board": board, **context}, status=status)
 
 
 def _refused(form: forms.Form, exc: PermissionDenied | ValidationError) -> int:

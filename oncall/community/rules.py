@@ -25,11 +25,12 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Collection, Mapping
 
+from fleetops.org.rules import PACIFIC  # "9am - 5pm Pacific", one constant for all such rules
+
 BUSINESS_START = dt.time(9, 0)
 BUSINESS_END = dt.time(17, 0)
 BUSINESS_DAY_SECONDS = 8 * 3600  # one business day is eight business hours
 BUSINESS_HOUR_SECONDS = 3600
-PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")  # "9am - 5pm Pacific"
 
 FIRST_RESPONSE_SLA = BUSINESS_HOUR_SECONDS  # 1-hour response during business hours
 FOLLOW_UP_SLA = BUSINESS_DAY_SECONDS  # never more than one business day without follow-up

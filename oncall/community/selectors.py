@@ -29,9 +29,7 @@ from fleetops.github.models import (
     IssueComment,
     IssueQuerySet,
 )
-from fleetops.org.models import (
-    process_time_zone,
-)
+from fleetops.org.rules import PACIFIC
 from oncall.community.rules import (
     FIRST_RESPONSE_SLA,
     FOLLOW_UP_SLA,
@@ -117,7 +115,7 @@ def community_waiting(
         .order_by("created_at", "number")[:limit]
     )
     issues = list(waiting)
-    zone = process_time_zone()
+    zone = PACIFIC  # business hours: "9am - 5pm Pacific", whatever the settings say
     items = [
         CommunityItem(
             issue=issue,
@@ -158,7 +156,7 @@ def community_pull_requests_quiet(
         )
         .order_by("created_at", "number")
     )
-    zone = process_time_zone()
+    zone = PACIFIC  # business hours: "9am - 5pm Pacific", whatever the settings say
     items = []
     for pull in pulls:
         since = pull.last_member_at or pull.created_at
@@ -220,7 +218,7 @@ def community_issues_stale(*, now: dt.datetime) -> list[StaleIssue]:
 def community_queue(*, now: dt.datetime | None = None) -> CommunityQueue:
     """The on-call engineer's community work: waiting, quiet PRs, stale issues."""
     now = now or timezone.now()
-    zone = process_time_zone()
+    zone = PACIFIC  # business hours: "9am - 5pm Pacific", whatever the settings say
     holidays = holiday_names(
         first=now.astimezone(zone).date() - dt.timedelta(days=800), last=now.astimezone(zone).date()
     )

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from fleetops.org.models import (
-    Person,
-    process_time_zone,
-)
+from fleetops.org.models import Person
+from fleetops.org.rules import PACIFIC
 from oncall.community.rules import (
     business_seconds_between,
+    business_window,
 )
 from oncall.models import OncallHandoff
 from oncall.schedule.offers import shift_options
@@ -42,7 +41,7 @@ from oncall.schedule.selectors import (
 class CalendarEntry:
     person: Person | None
     kind: str  # rotation | override | swap | gap
-    starts_at: dt.datetime  # in the rotation's zone, clipped to the day
+    starts_at: dt.datetime  # in the viewer's zone, clipped to the day
     ends_at: dt.datetime
     from_start_of_day: bool
     to_end_of_day: bool
@@ -123,6 +122,8 @@ class OncallOverview:
     gaps: list[Segment]
     zone: zoneinfo.ZoneInfo
     my_next: ShiftRow | None = None
+    # Today's 9:00 and 17:00 Pacific ("9am - 5pm Pacific"), for showing in the viewer's zone.
+    business_hours: tuple[dt.datetime, dt.datetime] | None = None
     data: ScheduleData | None = field(default=None, repr=False)
 
 
@@ -134,9 +135,13 @@ def oncall_calendar(
     weeks: int,
     today: dt.date,
     holidays: dict[dt.date, str],
+    zone: zoneinfo.ZoneInfo | dt.tzinfo,
 ) -> list[list[CalendarDay]]:
-    """Weeks of days (in the rotation's zone), each with who is on call when."""
-    zone = plan.zone
+    """Weeks of days in the viewer's `zone`, each with who is on call when.
+
+    The rotation's handoffs stay in the rotation's zone (`plan.zone`); only the days they
+    are drawn on, and the times shown, are the viewer's (ADR 0016).
+    """
     end_day = first_day + dt.timedelta(weeks=weeks)
     segments = data.segments(plan, local_midnight(first_day, zone), local_midnight(end_day, zone))
     calendar: list[list[CalendarDay]] = []
@@ -250,14 +255,16 @@ def oncall_overview(
     fairness_start: dt.date | None = None,
     fairness_end: dt.date | None = None,
     viewer_id: int | None = None,
+    zone: zoneinfo.ZoneInfo | dt.tzinfo | None = None,
 ) -> OncallOverview:
     """What /oncall/ shows: now and next, the coming weeks, overrides, gaps, fairness.
 
-    One schedule load (two queries) covers the calendar and the fairness period, plus one
-    query for the holidays.
+    Days and "today" are the viewer's (`zone`, the active zone when not given); business
+    hours in fairness are 9-17 Pacific (handbook). One schedule load (two queries) covers
+    the calendar and the fairness period, plus one query for the holidays.
     """
     at = at or timezone.now()
-    zone = process_time_zone()
+    zone = zone or timezone.get_current_timezone()
     today = at.astimezone(zone).date()
     first_day = today - dt.timedelta(days=today.weekday())
     fairness_end = fairness_end or today
@@ -287,20 +294,27 @@ def oncall_overview(
             start=local_midnight(fairness_start, zone),
             end=local_midnight(fairness_end + dt.timedelta(days=1), zone),
             holidays=holidays,
-            zone=zone,
+            zone=PACIFIC,
         ),
         fairness_start=fairness_start,
         fairness_end=fairness_end,
         members=[],
         gaps=[],
-        zone=plan.zone if plan else zone,
+        zone=zone,
         data=data,
+        business_hours=business_window(at.astimezone(PACIFIC).date(), zone=PACIFIC),
     )
     if plan is None:
         return overview
-    horizon_end = local_midnight(first_day + dt.timedelta(weeks=weeks), plan.zone)
+    horizon_end = local_midnight(first_day + dt.timedelta(weeks=weeks), zone)
     overview.calendar = oncall_calendar(
-        data=data, plan=plan, first_day=first_day, weeks=weeks, today=today, holidays=holidays
+        data=data,
+        plan=plan,
+        first_day=first_day,
+        weeks=weeks,
+        today=today,
+        holidays=holidays,
+        zone=zone,
     )
     overview.shifts = oncall_shifts_upcoming(data=data, plan=plan, at=at)
     overview.my_next = next(

@@ -12,9 +12,10 @@ from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from fleetops.core.htmx import HtmxHttpRequest, is_htmx, reload_or_redirect
+from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx, reload_or_redirect
 from fleetops.org.models import Person
 from fleetops.org.roles import person_of
 from oncall.community.selectors import community_queue
@@ -27,6 +28,7 @@ from oncall.schedule.overview import (
     OncallOverview,
     handoff_recent,
     oncall_overview,
+    rotation_roster,
 )
 from oncall.schedule.selectors import (
     LOOK_AHEAD,
@@ -122,6 +124,7 @@ def _page_context(
         "handoffs": handoff_recent(),
         "person": person,
         "profile": oncall_profile_of(person=person),
+        "feed_rotations": rotation_roster(data=overview.data),
         **oncall_header(lambda: overview.shift),
     }
 
@@ -253,11 +256,30 @@ def _form_again(
 
 @require_POST
 def feed_rotate(request: HtmxHttpRequest) -> HttpResponse:
-    profile = feed_token_rotate(actor=request.user)
-    messages.success(request, "New feed addresses: the old ones no longer work.")
+    """Make or rotate the viewer's one calendar-feed token (on-call, rituals, releases); back
+    to the page it was asked from (`next`, this site only), or the on-call page."""
+    person = person_of(request.user)
+    had_one = oncall_profile_of(person=person) is not None
+    try:
+        profile = feed_token_rotate(actor=request.user)
+    except PermissionDenied as exc:
+        return forbidden(request, exc)
+    done = (
+        "New feed addresses: the old ones no longer work."
+        if had_one
+        else "Your calendar feed addresses are ready."
+    )
     if is_htmx(request):
-        return render(request, "oncall/index.html#feed-card", {"profile": profile})
-    return redirect("oncall:index")
+        context = {"profile": profile, "person": person, "feed_done": done}
+        context["feed_rotations"] = rotation_roster()
+        return render(request, "oncall/index.html#feed-card", context)
+    messages.success(request, done)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("oncall:index")
+    return redirect(target)
 
 
 @require_safe

@@ -31,9 +31,28 @@ def validate_version(value: str) -> None:
         )
 
 
+# The in-flight states, most urgent first: the release being tested is the one people act on.
+URGENCY_ORDER = ("qa", "release_candidate", "ready", "planned")
+
+
 class ReleaseQuerySet(models.QuerySet["Release"]):
     def in_flight(self) -> ReleaseQuerySet:
         return self.exclude(state__in=[Release.State.PUBLISHED, Release.State.CONCLUDED])
+
+    def most_urgent_first(self) -> ReleaseQuerySet:
+        """In QA first, then release candidate, then ready, then planned; soonest target
+        first within a state (no target last), then the first recorded."""
+        rank = models.Case(
+            *(
+                models.When(state=state, then=models.Value(position))
+                for position, state in enumerate(URGENCY_ORDER)
+            ),
+            default=models.Value(len(URGENCY_ORDER)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(state_rank=rank).order_by(
+            "state_rank", models.F("target_date").asc(nulls_last=True), "pk"
+        )
 
 
 class Release(models.Model):
@@ -149,9 +168,15 @@ class Signoff(models.Model):
 
 
 class SignoffEvent(models.Model):
-    """Append-only history of every sign-off change."""
+    """Append-only history of a sign-off: its moves, notes and blocked-reason edits."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move"  # the card changed column (or its state was re-confirmed)
+        NOTE = "note"  # a note added without a state change
+        REASON = "reason"  # the blocked reason edited while the card stays blocked
 
     signoff = models.ForeignKey(Signoff, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.MOVE)
     from_state = models.CharField(max_length=12)
     to_state = models.CharField(max_length=12)
     note = models.TextField(blank=True)
@@ -162,9 +187,22 @@ class SignoffEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["signoff", "at"], name="signoffevent_signoff_at")]
 
     def __str__(self) -> str:
         return f"{self.signoff.group}: {self.from_state} -> {self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return _signoff_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return _signoff_label(self.to_state)
+
+
+def _signoff_label(state: str) -> str:
+    return Signoff.State(state).label if state in Signoff.State.values else state
 
 
 class Activity(models.Model):

@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from fleetops.github.boards.models import Board as BoardModel
 from fleetops.github.boards.models import BoardItem
 from fleetops.github.boards.rules import CLOSED, READY_FOR_RELEASE
 from fleetops.github.boards.selectors import NO_STATUS
-from fleetops.github.models import Issue, Label, SyncRun
+from fleetops.github.models import Issue, Label
+from fleetops.github.stamp import mirror_stamp
 from fleetops.org.models import ProductGroup, Sprint
 from fleetops.org.selectors import organization_boards
 from releases.board import rules
-from releases.board.models import Activity, MergeException, Release, ReleaseCandidate, Signoff
+from releases.board.models import (
+    Activity,
+    MergeException,
+    Release,
+    ReleaseCandidate,
+    Signoff,
+    SignoffEvent,
+)
 from releases.dependencies import selectors as dependency_selectors
 from releases.dependencies.selectors import DependencyGate
-from releases.permissions import can_sign
+from releases.permissions import can_note, can_sign, exception_roles
+
+HISTORY_PER_CARD = 20  # the newest entries each card's timeline shows
+ACTIVITY_SHOWN = 20
 
 
 def release_calendar(*, today: dt.date, count: int = 6) -> QuerySet[Sprint]:
@@ -129,6 +142,10 @@ class GroupCard:
     open_prs: int = 0
     stale_reason: str = ""
     can_move: bool = False
+    can_note: bool = False
+    # The card's timeline, newest first (at most HISTORY_PER_CARD), and how many there are.
+    history: list[SignoffEvent] = field(default_factory=list)
+    history_total: int = 0
     # The group's board, filtered by the release's milestone: items in "Ready for release",
     # and the others by column (column, items), in the board's column order.
     board: BoardModel | None = None
@@ -149,6 +166,35 @@ class GroupCard:
 
 
 @dataclass
+class ExceptionRow:
+    """A merge exception as the viewer may act on it: the votes they hold, those still open."""
+
+    exception: MergeException
+    roles: list[str] = field(default_factory=list)  # "em", "qa", "dri"
+
+    @property
+    def pending(self) -> bool:
+        return self.exception.state == MergeException.State.PENDING
+
+    @property
+    def can_approve(self) -> bool:
+        """Pending, and one of the viewer's votes is not cast yet (the server's rule)."""
+        return self.pending and any(
+            getattr(self.exception, f"{role}_approved_by_id") is None for role in self.roles
+        )
+
+    @property
+    def can_reject(self) -> bool:
+        return self.pending and bool(self.roles)
+
+    @property
+    def roles_label(self) -> str:
+        return " and ".join(
+            {"em": "EM", "qa": "QA lead", "dri": "release DRI"}[r] for r in self.roles
+        )
+
+
+@dataclass
 class Board:
     release: Release
     cards: list[GroupCard]
@@ -156,7 +202,7 @@ class Board:
     remaining: list[str]
     etag: str
     activity: list[Activity]
-    exceptions: list[MergeException]
+    exceptions: list[ExceptionRow]
     pushed: list[PushedStory] = field(default_factory=list)
 
     @property
@@ -193,13 +239,14 @@ def release_board_etag(*, release: Release, gate: DependencyGate | None = None) 
 
 
 def _etag(release: Release, gate: DependencyGate) -> str:
-    sync = (
-        SyncRun.objects.filter(outcome=SyncRun.Outcome.OK)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
+    # The mirror's stamp moves with every mirror write (a sync page, a webhook, a board
+    # item), not with every sync run: an idle sync leaves viewers' polls at 204. The minute
+    # redraws "5 minutes ago" and heals a stamp that failed to move.
+    minute = int(time.time() // 60)
+    stamp = (
+        f"{release.pk}:{release.board_version}:{mirror_stamp()}:{gate.status}:"
+        f"{gate.last_run_at}:{minute}"
     )
-    stamp = f"{release.pk}:{release.board_version}:{sync}:{gate.status}:{gate.last_run_at}"
     return hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 
@@ -218,6 +265,7 @@ def _group_cards(
         .order_by("issue__number")
     ):
         blockers.setdefault(groups.label_names[label_id], []).append((number, title))
+    open_ = user is not None and release.state != Release.State.CONCLUDED  # history is read-only
     cards = []
     for signoff in signoffs:
         label = signoff.group.github_label
@@ -227,7 +275,8 @@ def _group_cards(
             unreleased_bugs=unreleased.get(label, 0),
             p1_bugs=p1_bugs.get(label, 0),
             open_prs=open_prs.get(label, 0),
-            can_move=can_sign(user, release, signoff.group) if user is not None else False,
+            can_move=open_ and can_sign(user, release, signoff.group),
+            can_note=open_ and can_note(user, release, signoff.group),
         )
         card.stale_reason = rules.stale_reason(
             state=signoff.state,
@@ -295,6 +344,32 @@ def _board_readiness(release: Release, cards: list[GroupCard]) -> None:
         card.board_not_ready = list(columns.items())
 
 
+def _card_histories(release: Release, cards: list[GroupCard]) -> None:
+    """Fill each card's timeline: its newest HISTORY_PER_CARD events, in one query."""
+    if not cards:
+        return
+    events = (
+        SignoffEvent.objects.filter(signoff__release=release)
+        .select_related("actor__person")
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("signoff_id")],
+                order_by=[F("at").desc(), F("pk").desc()],
+            ),
+            total=Window(Count("pk"), partition_by=[F("signoff_id")]),
+        )
+        .filter(newest__lte=HISTORY_PER_CARD)
+        .order_by("signoff_id", "-at", "-pk")
+    )
+    by_signoff: dict[int, list[SignoffEvent]] = {}
+    for event in events:
+        by_signoff.setdefault(event.signoff_id, []).append(event)
+    for card in cards:
+        card.history = by_signoff.get(card.signoff.pk, [])
+        card.history_total = card.history[0].total if card.history else 0
+
+
 def _readiness(card: GroupCard) -> rules.GroupReadiness:
     qa_lead = card.group.qa_lead
     return rules.GroupReadiness(
@@ -323,6 +398,7 @@ def release_board(
     )
     cards = _group_cards(release, signoffs, user)
     _board_readiness(release, cards)
+    _card_histories(release, cards)
     gate = gate if gate is not None else _dependency_gate(release)
     remaining = rules.readiness_remaining(
         [_readiness(card) for card in cards],
@@ -336,14 +412,33 @@ def release_board(
         gate=gate,
         remaining=remaining,
         etag=_etag(release, gate),
-        activity=list(release.activity.select_related("actor")[:12]),
+        activity=release_activity(release=release),
         pushed=release_pushed_stories(release=release),
-        exceptions=list(
-            release.exceptions.select_related(
-                "group", "em_approved_by", "qa_approved_by", "dri_approved_by", "rejected_by"
-            )
-        ),
+        exceptions=release_exceptions(release=release, user=user),
     )
+
+
+def release_activity(*, release: Release) -> list[Activity]:
+    """The release's newest activity entries (sign-off moves and notes among them)."""
+    return list(release.activity.select_related("actor")[:ACTIVITY_SHOWN])
+
+
+def release_exceptions(
+    *, release: Release, user: AbstractBaseUser | None = None
+) -> list[ExceptionRow]:
+    """The release's merge exceptions, each with the votes `user` holds on it (one query)."""
+    decides = user is not None and release.state != Release.State.CONCLUDED
+    return [
+        ExceptionRow(e, exception_roles(user, e.group, release) if decides else [])
+        for e in release.exceptions.select_related(
+            "group", "em_approved_by", "qa_approved_by", "dri_approved_by", "rejected_by"
+        )
+    ]
+
+
+def exception_groups() -> list[ProductGroup]:
+    """The product groups a merge exception may be requested for (the active ones)."""
+    return list(ProductGroup.objects.active().order_by("name"))
 
 
 @dataclass(frozen=True)

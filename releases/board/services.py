@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fleetops.core import slack
 from fleetops.core.bounds import INT32_MAX
+from fleetops.core.errors import error_sentence
 from fleetops.github import gateway
 from fleetops.github.client import GitHubError
 from fleetops.github.models import BranchHead, GitHubWrite, Issue
@@ -28,7 +29,6 @@ from releases.board.models import (
     Release,
     ReleaseCandidate,
     Signoff,
-    SignoffEvent,
 )
 from releases.board.plans import (
     FAILED,
@@ -39,9 +39,13 @@ from releases.board.plans import (
     plan_apply,
     plan_preview,
 )
-from releases.board.selectors import group_release_blockers, release_board
+from releases.board.selectors import release_board
+from releases.board.signoffs import ensure_not_concluded
+from releases.board.signoffs import signoff_note_add as signoff_note_add  # re-exported
+from releases.board.signoffs import signoff_reason_edit as signoff_reason_edit  # re-exported
+from releases.board.signoffs import signoff_set_state as signoff_set_state  # re-exported
 from releases.dependencies.tasks import dependency_checks_run_task
-from releases.permissions import ensure_can_drive, ensure_can_sign
+from releases.permissions import ensure_can_drive, exception_roles
 
 logger = logging.getLogger(__name__)
 DEFAULT_BRANCH = "main"
@@ -59,60 +63,6 @@ def release_signoffs_ensure(*, release: Release) -> int:
     ]
     Signoff.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
-
-
-@transaction.atomic
-def signoff_set_state(
-    *, release: Release, group: ProductGroup, actor: AbstractBaseUser, state: str, note: str = ""
-) -> Signoff:
-    """Move a group's card; only its QA lead, the release DRI or staff may.
-
-    Handbook, "Indicate your product group is release-ready": the QA lead marks the group
-    ready; the DRI starts the release once every QA lead has. The release row is locked
-    first, so concurrent moves land one after the other and "all ready" is told once.
-    """
-    release = Release.objects.select_for_update().get(pk=release.pk)
-    ensure_can_sign(actor, release, group)
-    ensure_not_concluded(release, "moving a sign-off")
-    if state not in Signoff.State.values:
-        raise ValidationError(f"{state!r} is not a sign-off state.")
-    note = note.strip()
-    if state == Signoff.State.BLOCKED and not note:
-        raise ValidationError("Say why the group is blocked.")
-    signoff, _ = Signoff.objects.select_for_update().get_or_create(release=release, group=group)
-    was_all_ready = _all_ready(release)
-    previous = signoff.state
-    now = timezone.now()
-    signoff.state, signoff.note = state, note
-    signoff.set_by, signoff.set_at = actor, now
-    if state == Signoff.State.READY:
-        signoff.ready_blockers = sorted(i.number for i in group_release_blockers(group=group))
-        candidate = ReleaseCandidate.objects.filter(release=release).first()
-        signoff.ready_rc_sha = candidate.head_sha if candidate else ""
-    signoff.save()
-    SignoffEvent.objects.create(
-        signoff=signoff, from_state=previous, to_state=state, note=note, actor=actor, at=now
-    )
-    release_bump(release)
-    if not was_all_ready and _all_ready(release):
-        who = roles.person_of(actor)
-        dri = release.dri.name if release.dri else "the release DRI"
-        activity_record(
-            release=release,
-            kind="all-ready",
-            actor=actor,
-            announce=True,
-            message=(
-                f"All product groups are ready for release of Fleet v{release.version} "
-                f"(last: {group.name}, by {who.name if who else actor.get_username()}). "
-                f"{dri}: start the release process."
-            ),
-        )
-    return signoff
-
-
-def _all_ready(release: Release) -> bool:
-    return rules.all_ready(release.signoffs.values_list("state", flat=True))
 
 
 QA_CHECKLIST = """Release QA for Fleet v{version}, from `{branch}`.
@@ -232,11 +182,12 @@ def release_candidate_apply(
         try:
             sha = _branch_cut_at(release) or branch_head_refresh(branch=DEFAULT_BRANCH).sha
         except GitHubError as exc:
-            raise ReleaseError(f"Cannot read {DEFAULT_BRANCH} from GitHub: {exc}") from exc
+            logger.warning("RC cut: %s not read", DEFAULT_BRANCH, exc_info=exc)
+            raise ReleaseError(f"Cannot read {DEFAULT_BRANCH}: {error_sentence(exc)}") from exc
     outcomes = plan_apply(candidate_plan(release=release, sha=sha), actor=actor)
     failed = next((o for o in outcomes if o.status == FAILED), None)
     if failed is not None:
-        raise ReleaseError(f"GitHub refused to {failed.write.what}: {failed.error}")
+        raise ReleaseError(f"Could not {failed.write.what}: {failed.error}")
     return _candidate_record(release, sha, actor, trigger, live), outcomes
 
 
@@ -353,11 +304,13 @@ def merge_exception_request(
 ) -> MergeException:
     ensure_not_concluded(release, "a merge exception")
     if not 1 <= pr_number <= INT32_MAX:
-        raise ValidationError(f"#{pr_number} is not a pull request number.")
+        raise ValidationError({"pr_number": f"#{pr_number} is not a pull request number."})
     if not reason.strip():
-        raise ValidationError("Say why this feature work must go into the release candidate.")
+        raise ValidationError(
+            {"reason": "Say why this feature work must go into the release candidate."}
+        )
     if MergeException.objects.filter(release=release, pr_number=pr_number).exists():
-        raise ValidationError(f"#{pr_number} already has a merge exception request.")
+        raise ValidationError({"pr_number": f"#{pr_number} already has a merge exception request."})
     exception = MergeException.objects.create(
         release=release,
         group=group,
@@ -389,7 +342,7 @@ def merge_exception_decide(
         .get(pk=exception.pk)
     )
     person = roles.person_of(actor)
-    held = roles.group_roles(actor, exception.group, exception.release)
+    held = exception_roles(actor, exception.group, exception.release)
     if person is None or not held:
         raise PermissionDenied(
             f"Only {exception.group.name}'s EM, its QA lead or the release DRI decide this."
@@ -400,11 +353,14 @@ def merge_exception_decide(
     now = timezone.now()
     if not approve:
         if not reason.strip():
-            raise ValidationError("Say why the exception is rejected.")
+            raise ValidationError({"reason": "Say why the exception is rejected."})
         exception.state, exception.rejected_by = MergeException.State.REJECTED, person
         exception.rejection_reason, exception.decided_at = reason.strip(), now
         verdict = f"rejected by {person.name}: {reason.strip()}"
     else:
+        held = [role for role in held if getattr(exception, f"{role}_approved_by_id") is None]
+        if not held:
+            raise ValidationError(f"You already approved #{exception.pr_number}.")
         for role in held:
             setattr(exception, f"{role}_approved_by", person)
         verdict = f"approved by {person.name} ({', '.join(r.upper() for r in held)})"
@@ -423,15 +379,6 @@ def merge_exception_decide(
         message=f"Merge exception for #{exception.pr_number}: {verdict}.",
     )
     return exception
-
-
-def ensure_not_concluded(release: Release, what: str) -> None:
-    """A concluded release is history: nothing on it changes any more."""
-    if release.state == Release.State.CONCLUDED:
-        raise ValidationError(
-            f"Fleet v{release.version} is concluded: its milestone is closed, so {what} "
-            "no longer makes sense. Use the current release."
-        )
 
 
 @transaction.atomic
@@ -459,7 +406,9 @@ def release_set_state(
             go=go, is_dri=roles.is_dri(actor, release), override_reason=override_reason
         )
         if refusal:
-            raise ValidationError(refusal)
+            # A missing reason is the DRI's to fix in the override field; the rest is not.
+            can_fix = roles.is_dri(actor, release) and not override_reason.strip()
+            raise ValidationError({"override_reason": refusal} if can_fix else refusal)
         if not go:
             release.publish_override_reason = override_reason.strip()
             release.publish_override_by = actor

@@ -1,28 +1,31 @@
 from __future__ import annotations
 
-import datetime as dt
-
-import icalendar
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
-from fleetops.org.models import ProductGroup, process_today
+from fleetops.core.htmx import HtmxHttpRequest, forbidden
 from releases.board.conclusion import (
     ConclusionRefused,
     ConclusionResult,
     conclusion_preview,
     release_conclude,
 )
-from releases.board.forms import DecisionForm, MergeExceptionForm, ReleaseStateForm, SignoffForm
-from releases.board.models import MergeException, Release
+from releases.board.feeds import feed_card
+from releases.board.forms import (
+    BlockedReasonForm,
+    DecisionForm,
+    MergeExceptionForm,
+    ReleaseStateForm,
+    SignoffForm,
+)
+from releases.board.models import Release
 from releases.board.selectors import (
+    exception_groups,
     release_board,
     release_board_etag,
     release_calendar,
@@ -31,11 +34,7 @@ from releases.board.selectors import (
 from releases.board.services import (
     ReleaseError,
     candidate_preview,
-    merge_exception_decide,
-    merge_exception_request,
     release_candidate_cut,
-    release_set_state,
-    signoff_set_state,
 )
 from releases.dependencies.selectors import dependency_gate
 from releases.hygiene.panels import release_board_panels
@@ -44,7 +43,7 @@ from releases.permissions import can_drive
 
 @require_safe
 def index(request: HtmxHttpRequest) -> HttpResponse:
-    today = process_today()
+    today = timezone.localdate()  # the viewer's: the header's sprint and "current" agree
     releases = list(
         Release.objects.select_related("dri", "sprint", "candidate").order_by(
             "-target_date", "-pk"
@@ -57,7 +56,13 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
             "calendar": release_calendar(today=today),
             "today": today,
             "releases": releases,
-            "in_flight": [r for r in releases if r.state not in ("published", "concluded")],
+            # Every release in flight (not only the recent ones), the one in QA first.
+            "in_flight": list(
+                Release.objects.in_flight()
+                .most_urgent_first()
+                .select_related("dri", "sprint", "candidate")
+            ),
+            **feed_card(request),
         },
     )
 
@@ -79,50 +84,58 @@ def releases_json(request: HtmxHttpRequest) -> JsonResponse:
     )
 
 
-@require_safe
-def calendar_ics(request: HtmxHttpRequest) -> HttpResponse:
-    """The release calendar: each sprint's RC cut and each release's target date."""
-    today = process_today()
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//fleetops//release calendar//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Fleet releases")
-    for sprint in release_calendar(today=today - dt.timedelta(days=60), count=12):
-        event = icalendar.Event()
-        event.add("uid", f"rc-cut-sprint-{sprint.number}@fleetops")
-        event.add("summary", f"Release candidate cut (sprint {sprint.number})")
-        event.add("dtstart", sprint.rc_cut_at)
-        event.add("dtend", sprint.rc_cut_at + dt.timedelta(minutes=30))
-        event.add("dtstamp", timezone.now())
-        calendar.add_component(event)
-    for release in Release.objects.exclude(target_date=None):
-        event = icalendar.Event()
-        event.add("uid", f"release-{release.version}@fleetops")
-        event.add("summary", f"Fleet v{release.version} release ({release.get_state_display()})")
-        event.add("dtstart", release.target_date)
-        event.add("dtstamp", timezone.now())
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="fleet-releases.ics"'
-    return response
+Bound = dict  # what a refused form keeps: ("card"|"reason", slug) / ("decision", pk) / "state" ...
 
 
-def _board_context(request: HtmxHttpRequest, release: Release, gate=None) -> dict:
+def board_context(
+    request: HtmxHttpRequest, release: Release, gate=None, *, bound: Bound | None = None
+) -> dict:
+    """The board and each form on it; a form in `bound` (refused) shows its errors and input."""
+    bound = bound or {}
     board = release_board(release=release, user=request.user, gate=gate)
+    for card in board.cards:
+        slug = card.group.slug
+        card.form = bound.get(("card", slug)) or SignoffForm(group=slug)
+        card.reason_form = bound.get(("reason", slug)) or BlockedReasonForm(
+            group=slug, initial={"note": card.signoff.note}
+        )
     return {
         "board": board,
         "release": release,
         "can_drive": can_drive(request.user, release),
-        "state_form": ReleaseStateForm(initial={"state": release.state}),
-        "groups": [c.group for c in board.cards],
+        "state_form": bound.get("state") or ReleaseStateForm(initial={"state": release.state}),
+        "activity": board.activity,
+        "opened": bound.get("opened", ""),
+        **exceptions_context(board.exceptions, bound),
     }
+
+
+def exceptions_context(rows: list, bound: Bound) -> dict:
+    """The merge-exception card: each pending exception's decision form, the request form."""
+    for row in rows:
+        pk = row.exception.pk
+        row.form = bound.get(("decision", pk)) or DecisionForm(exception_id=pk)
+    return {
+        "exception_rows": rows,
+        "exception_form": bound.get("exception") or MergeExceptionForm(groups=exception_groups()),
+        "exception_notice": bound.get("notice", ""),
+    }
+
+
+def board_page(
+    request: HtmxHttpRequest, release: Release, *, bound: Bound | None = None, status: int = 200
+) -> HttpResponse:
+    """The whole board page (a refused form without JavaScript comes back in it, 400)."""
+    context = {
+        **board_context(request, release, bound=bound),
+        **release_board_panels(release=release),
+    }
+    return render(request, "releases/board.html", context, status=status)
 
 
 @require_safe
 def board(request: HtmxHttpRequest, version: str) -> HttpResponse:
-    release = release_get(version=version)
-    context = {**_board_context(request, release), **release_board_panels(release=release)}
-    return render(request, "releases/board.html", context)
+    return board_page(request, release_get(version=version))
 
 
 @require_safe
@@ -134,7 +147,9 @@ def board_live(request: HtmxHttpRequest, version: str) -> HttpResponse:
         release=release, gate=gate
     ):
         return HttpResponse(status=204)
-    return render(request, "releases/board.html#board-live", _board_context(request, release, gate))
+    return render(
+        request, "releases/board.html#board-answer", board_context(request, release, gate)
+    )
 
 
 @require_safe
@@ -188,42 +203,6 @@ def release_json(request: HtmxHttpRequest, version: str) -> JsonResponse:
     )
 
 
-def _after_action(request: HtmxHttpRequest, release: Release) -> HttpResponse:
-    if is_htmx(request):
-        return render(request, "releases/board.html#board-live", _board_context(request, release))
-    return redirect("releases:board", version=release.version)
-
-
-@require_POST
-def signoff_update(request: HtmxHttpRequest, version: str, group: str) -> HttpResponse:
-    release = release_get(version=version)
-    product_group = get_object_or_404(ProductGroup, slug=group)
-    form = SignoffForm(request.POST)
-    if not form.is_valid():
-        message = "; ".join(e for errors in form.errors.values() for e in errors)
-        if is_htmx(request):
-            context = _board_context(request, release)
-            context["card_errors"] = {product_group.slug: message}
-            return render(request, "releases/board.html#board-live", context)
-        messages.error(request, f"{product_group.name}: {message}")
-        return redirect("releases:board", version=version)
-    try:
-        signoff_set_state(
-            release=release, group=product_group, actor=request.user, **form.cleaned_data
-        )
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
-    except ValidationError as exc:
-        message = " ".join(exc.messages)
-        if is_htmx(request):
-            context = _board_context(request, release)
-            context["card_errors"] = {product_group.slug: message}
-            return render(request, "releases/board.html#board-live", context)
-        messages.error(request, f"{product_group.name}: {message}")
-        return redirect("releases:board", version=version)
-    return _after_action(request, release)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def candidate_cut(request: HtmxHttpRequest, version: str) -> HttpResponse:
     """GET: the RC cut's plan, to confirm; POST: cut it (the DRI or staff)."""
@@ -252,72 +231,6 @@ def candidate_cut(request: HtmxHttpRequest, version: str) -> HttpResponse:
             + (" (dry run: see the GitHub calls below)." if candidate.dry_run else "."),
         )
     return redirect("releases:board", version=version)
-
-
-@require_POST
-def release_state(request: HtmxHttpRequest, version: str) -> HttpResponse:
-    release = release_get(version=version)
-    form = ReleaseStateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a release state.")
-        return redirect("releases:board", version=version)
-    try:
-        release_set_state(release=release, actor=request.user, **form.cleaned_data)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("releases:board", version=version)
-
-
-@require_POST
-def exception_request(request: HtmxHttpRequest, version: str) -> HttpResponse:
-    release = release_get(version=version)
-    form = MergeExceptionForm(request.POST)
-    if form.is_valid():
-        group = ProductGroup.objects.filter(slug=form.cleaned_data["group"]).first()
-        if group is None:
-            messages.error(request, "Choose the product group the feature belongs to.")
-        else:
-            try:
-                merge_exception_request(
-                    release=release,
-                    group=group,
-                    pr_number=form.cleaned_data["pr_number"],
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request, f"Merge exception requested for #{form.cleaned_data['pr_number']}."
-                )
-    else:
-        messages.error(request, "A merge exception needs the group, the PR number and a reason.")
-    return redirect(reverse("releases:board", args=[version]) + "#exceptions")
-
-
-@require_POST
-def exception_decide(request: HtmxHttpRequest, version: str, pk: int) -> HttpResponse:
-    release = release_get(version=version)
-    exception = get_object_or_404(MergeException, pk=pk, release=release)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Approve or reject.")
-    else:
-        try:
-            merge_exception_decide(
-                exception=exception,
-                actor=request.user,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    return redirect(reverse("releases:board", args=[version]) + "#exceptions")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -358,7 +271,7 @@ def _conclusion_message(result: ConclusionResult) -> str:
     if "failed" in statuses:
         failed = next(o for o in result.outcomes if o.status == "failed")
         return (
-            f"Stopped: GitHub refused to {failed.write.what} ({failed.error}). "
+            f"Stopped: could not {failed.write.what}: {failed.error}. "
             f"{statuses.count('done')} change(s) made; apply again to resume."
         )
     return f"Dry run: {statuses.count('dry-run')} change(s) recorded as a preview, none made."

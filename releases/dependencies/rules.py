@@ -147,11 +147,14 @@ class Failed:
 
     reason: str
     transient: bool = False
+    cause: str = ""  # the root cause several checks may share ("GitHub could not be reached …")
 
 
 def error_finding(check: str, failed: Failed) -> Finding:
     """A check that could not run: "error" with the reason (and whether to try again)."""
-    data = {"transient": True} if failed.transient else {}
+    data: dict[str, Any] = {"transient": True} if failed.transient else {}
+    if failed.cause:
+        data["cause"] = failed.cause
     return Finding(check=check, status=Status.ERROR, detail=failed.reason, data=data)
 
 
@@ -425,18 +428,26 @@ def gate_remaining(
     publishing the next release"): `acknowledged` only covers the other checks.
     """
     remaining: list[str] = []
+    failed: dict[tuple[str, str], list[str]] = {}  # one line per cause, however many checks
     for check in BLOCKING_CHECKS:
         result = results.get(check)
         label = check_label(check)
         if result is None:
             remaining.append(f"The {label} check did not run ({owner})")
         elif result.status == Status.ERROR:
-            remaining.append(f"The {label} check failed: {result.detail} ({owner})")
+            cause = (getattr(result, "data", None) or {}).get("cause") or ""
+            failed.setdefault((cause, "" if cause else result.detail), []).append(label)
         elif result.release_blocker:
             # Handbook: "we must upgrade … before publishing the next release": only fixed.
             remaining.append(
                 f"{label} {result.current} → {result.latest} is a release blocker ({owner})"
             )
+    for (cause, detail), labels in failed.items():
+        if cause:
+            remaining.append(f"Dependency checks could not run: {cause} ({owner})")
+        else:
+            checks = " and ".join(labels) + (" checks" if len(labels) > 1 else " check")
+            remaining.append(f"The {checks} failed: {detail} ({owner})")
     if not feeds_confirmed:
         remaining.append(f"Vulnerability feeds not confirmed ({owner})")
     return remaining

@@ -131,6 +131,11 @@ class CheckRow:
     draft: IssueDraft | None = None
     can_file: bool = False
     can_acknowledge: bool = False
+    failure_anchor: str = ""  # the card saying why it (and others) could not run
+
+    @property
+    def link(self) -> str:
+        return self.failure_anchor or self.anchor
 
     @property
     def verdict(self) -> str:
@@ -164,6 +169,41 @@ class CheckRow:
         return json.dumps(self.issue.write.payload, indent=2, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class FailureGroup:
+    """Checks that could not run for the same reason: the reason is shown once, for all."""
+
+    anchor: str
+    reason: str
+    labels: list[str]
+    transient: bool
+    in_gate: bool  # the go / no-go card says it already: the page does not repeat it
+
+
+def failure_groups(rows: list[CheckRow], gate: DependencyGate) -> list[FailureGroup]:
+    """The errored rows grouped by root cause (or, without one, by identical reason)."""
+    grouped: dict[str, list[CheckRow]] = {}
+    for row in rows:
+        if row.verdict_key == "error" and row.result is not None:
+            data = row.result.data or {}
+            grouped.setdefault(data.get("cause") or row.result.detail, []).append(row)
+    groups = []
+    for reason, members in grouped.items():
+        anchor = members[0].anchor if len(members) == 1 else f"failed-{members[0].check}"
+        for row in members:
+            row.failure_anchor = anchor
+        groups.append(
+            FailureGroup(
+                anchor=anchor,
+                reason=reason,
+                labels=[row.label for row in members],
+                transient=all((row.result.data or {}).get("transient") for row in members),
+                in_gate=bool(reason) and any(reason in item for item in gate.remaining),
+            )
+        )
+    return groups
+
+
 @dataclass
 class DependencyPage:
     release: Release | None
@@ -179,6 +219,7 @@ class DependencyPage:
     dry_run: bool = True
     checks_done: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    failures: list[FailureGroup] = field(default_factory=list)
 
     @property
     def running(self) -> bool:
@@ -193,8 +234,16 @@ class DependencyPage:
         return len(CHECK_ORDER)
 
     @property
+    def failed_count(self) -> int:
+        return sum(len(failure.labels) for failure in self.failures)
+
+    @property
     def attention(self) -> list[CheckRow]:
-        return [row for row in self.rows if row.needs_attention and row.result is not None]
+        return [
+            row
+            for row in self.rows
+            if row.needs_attention and row.result is not None and row.verdict_key != "error"
+        ]
 
 
 def _issues_for(results: list[DependencyCheckResult]) -> dict[tuple[str, str], DependencyIssue]:
@@ -320,12 +369,13 @@ def dependency_page(
         row.can_acknowledge = can_act and release is not None and run == latest_run
         row.can_acknowledge = row.can_acknowledge and _acknowledgeable(row)
         rows.append(row)
+    gate = dependency_gate(release=release)
     return DependencyPage(
         release=release,
         run=run,
         latest_run=latest_run,
         rows=rows,
-        gate=dependency_gate(release=release),
+        gate=gate,
         history=history,
         feeds=feeds,
         can_run=can_run_dependency_checks(user, release),
@@ -333,6 +383,7 @@ def dependency_page(
         oncall_name=oncall.name if oncall is not None else "",
         dry_run=not settings.FLEETOPS_GITHUB_WRITE,
         checks_done=len(results),
+        failures=failure_groups(rows, gate),
     )
 
 

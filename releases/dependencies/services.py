@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fleetops.core import slack
+from fleetops.core.errors import error_sentence
 from fleetops.github import gateway
 from fleetops.github.client import GitHubClient
 from fleetops.github.models import GitHubWrite, Issue, Repository
@@ -91,7 +92,7 @@ def findings_guarded(checks: list[str], compute: Callable[[], list[Finding]]) ->
         return [error_finding(check, exc.failed) for check in checks]
     except Exception as exc:  # one broken check must not stop the others
         logger.exception("dependency check %s failed", ", ".join(checks))
-        failed = Failed(f"internal error: {type(exc).__name__}: {exc}")
+        failed = Failed(error_sentence(exc))
         return [error_finding(check, failed) for check in checks]
 
 
@@ -170,7 +171,7 @@ def _checks_run(
         try:
             go_list: list[Version] | Failed = go_releases_fetch()
         except GoReleasesError as exc:
-            go_list = Failed(str(exc), exc.transient)
+            go_list = Failed(str(exc), exc.transient, exc.cause)
         _guarded(run, [Check.GO, Check.GO_MAJOR], lambda: go_mod_findings(go_mod, go_list, ref))
         _step(run, "comparing macadmins-extension with its releases")
         _guarded(run, [Check.MACADMINS], lambda: macadmins_findings(go_mod, ref))
@@ -187,7 +188,7 @@ def _checks_run(
             _guarded(run, [check], lambda check=check: fleetd_findings(check, ref, client))
     except Exception as exc:
         logger.exception("dependency check run %s failed", run.pk)
-        run.outcome, run.error = Outcome.ERROR, f"{type(exc).__name__}: {exc}"
+        run.outcome, run.error = Outcome.ERROR, error_sentence(exc)
     else:
         failed = run.results.filter(status=Status.ERROR).exists()
         run.outcome = Outcome.PARTIAL if failed else Outcome.OK

@@ -13,12 +13,14 @@ too, by the pure rules in `rules.py`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import requests
 from django.conf import settings
 from django.utils import timezone
 
+from fleetops.core.errors import error_report
 from fleetops.github.client import (
     GitHubClient,
     GitHubError,
@@ -57,14 +59,18 @@ from releases.dependencies.versions import (
 )
 
 GO_RELEASES_TIMEOUT = 10
+logger = logging.getLogger(__name__)
 
 
 class GoReleasesError(Exception):
     """The Go release list could not be read or understood."""
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    service = "the Go release list"
+
+    def __init__(self, message: str, *, transient: bool = False, cause: str = "") -> None:
         super().__init__(message)
         self.transient = transient
+        self.cause = cause  # the root cause, when the list could not be reached at all
 
 
 class Unavailable(Exception):
@@ -82,15 +88,10 @@ def go_releases_fetch(*, url: str | None = None) -> list[Version]:
         response = requests.get(
             url, timeout=GO_RELEASES_TIMEOUT, headers={"Accept": "application/json"}
         )
-    except requests.Timeout as exc:
-        raise GoReleasesError(
-            f"the Go release list at {url} did not answer within {GO_RELEASES_TIMEOUT} s",
-            transient=True,
-        ) from exc
     except requests.RequestException as exc:
-        raise GoReleasesError(
-            f"cannot reach the Go release list at {url} ({type(exc).__name__})", transient=True
-        ) from exc
+        logger.warning("Go release list not read from %s", url, exc_info=exc)
+        report = error_report(exc, service="the Go release list")
+        raise GoReleasesError(report.sentence, transient=True, cause=report.parenthetical) from exc
     if response.status_code != 200:
         raise GoReleasesError(
             f"the Go release list at {url} answered {response.status_code}",
@@ -144,12 +145,15 @@ def fleetd_tag_newest(prefix: str) -> str:
 
 
 def github_failed(exc: GitHubError, what: str) -> Failed:
-    """A GitHub error as a check's reason (transient ones say to run the checks again)."""
+    """A GitHub error as a check's reason, its root cause kept apart (`cause`): the checks that
+    failed for the same one are reported once. Transient ones say to run the checks again."""
     if isinstance(exc, GitHubNotFound):
         return Failed(f"GitHub has no {what} (404)")
+    logger.warning("dependency checks: %s not read", what, exc_info=exc)
+    cause = error_report(exc, service="GitHub").parenthetical
     if isinstance(exc, GitHubTransientError):
-        return Failed(f"GitHub did not answer for {what}: {exc}; run the checks again", True)
-    return Failed(f"GitHub refused {what}: {exc}")
+        return Failed(f"Could not read {what}: {cause}. Run the checks again.", True, cause)
+    return Failed(f"Could not read {what}: {cause}.", cause=cause)
 
 
 def file_text(path: str, ref: str, client: GitHubClient) -> str | Failed:

@@ -8,6 +8,7 @@ redirect to the page.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -18,14 +19,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
-from kombu.exceptions import OperationalError as BrokerError
 
 from fleetops.core.bounds import parse_int
 from fleetops.core.htmx import HtmxHttpRequest, forbidden, is_htmx
+from fleetops.core.jobs import JobStart, job_start
 from releases.board.models import Release
 from releases.board.selectors import release_current, release_get
 from releases.dependencies.forms import AcknowledgeForm, FeedsConfirmForm, RunChecksForm
-from releases.dependencies.models import DependencyCheckResult
+from releases.dependencies.models import DependencyCheckResult, DependencyCheckRun
 from releases.dependencies.rules import DependencyCheckError
 from releases.dependencies.selectors import dependency_page, dependency_run_latest
 from releases.dependencies.services import (
@@ -64,6 +65,9 @@ def _release_param(value: str) -> Release | None:
 def _context(request: HtmxHttpRequest, release: Release | None, **extra: object) -> dict:
     run_id = extra.pop("run_id", None)
     page = dependency_page(release=release, user=request.user, run_id=run_id)
+    queued_at = extra.get("queued_at")
+    if queued_at:  # epoch seconds from the poll's URL: bounded by _int_param
+        extra["queued_since"] = dt.datetime.fromtimestamp(min(queued_at, 2**33), tz=dt.UTC)
     return {
         "page": page,
         "release": release,
@@ -88,7 +92,13 @@ def dependencies_release(request: HtmxHttpRequest, version: str) -> HttpResponse
 
 @require_POST
 def dependencies_run(request: HtmxHttpRequest) -> HttpResponse:
-    """Queue a run of the checks and show its progress (DRI, EMs, QA leads, staff)."""
+    """Start a run of the checks and show where it is (DRI, EMs, QA leads, staff).
+
+    With a worker, the run is queued and the panel polls until a run is recorded; run in
+    this process (`CELERY_TASK_ALWAYS_EAGER`), it has finished when this answers, so the
+    page shows its results at once. While the request is out, the button is disabled and
+    spins (htmx `hx-disabled-elt` and its indicator).
+    """
     form = RunChecksForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Unknown release.", status=400, content_type="text/plain")
@@ -98,45 +108,71 @@ def dependencies_run(request: HtmxHttpRequest) -> HttpResponse:
     except PermissionDenied as exc:
         return forbidden(request, exc)
     before = dependency_run_latest(release=release)
-    queue_error = ""
-    try:
-        dependency_checks_run_task.delay(release.pk if release else None, "button", request.user.pk)
-    except BrokerError as exc:
-        logger.warning("dependency checks not queued: %s", exc)
-        queue_error = "The task queue is unavailable; try again later."
+    after = before.pk if before else 0
+    job = job_start(
+        dependency_checks_run_task,
+        release.pk if release else None,
+        "button",
+        request.user.pk,
+        what="dependency checks",
+    )
+    run = _run_since(release, after)
     if not is_htmx(request):
-        if queue_error:
-            messages.error(request, queue_error)
-        else:
-            messages.success(request, "Dependency checks queued; this page shows them when done.")
+        _run_message(request, job, run)
         return redirect(_page_url(release))
+    if run is not None and not job.error:
+        return render(request, f"{TEMPLATE}#poll", _context(request, release))
+    queue_error = job.error or (job.failure and f"The checks did not run: {job.failure}")
+    if job.ran_inline and not queue_error:
+        queue_error = "The checks did not run: no run was recorded (see the log)."
     context = _context(
-        request,
-        release,
-        queued=not queue_error,
-        queue_error=queue_error,
-        after=before.pk if before else 0,
-        queued_at=int(time.time()),
+        request, release, queued=job.queued, queue_error=queue_error, after=after, queued_at=job.at
     )
     return render(request, f"{TEMPLATE}#run-panel", context)
 
 
+def _run_since(release: Release | None, after: int) -> DependencyCheckRun | None:
+    """The run the button started (or the one running, which made it "skipped"), if any yet."""
+    latest = dependency_run_latest(release=release)
+    if latest is None:
+        return None
+    if latest.pk > after or latest.outcome == DependencyCheckRun.Outcome.RUNNING:
+        return latest
+    return None
+
+
+def _run_message(request: HtmxHttpRequest, job: JobStart, run: DependencyCheckRun | None) -> None:
+    """What a page without JavaScript says after the button: what really happened."""
+    if job.error:
+        messages.error(request, job.error)
+    elif run is not None and run.outcome == DependencyCheckRun.Outcome.RUNNING:
+        messages.info(request, "Dependency checks started; reload the page to see them progress.")
+    elif run is not None:
+        messages.success(request, f"Dependency checks finished: {run.get_outcome_display()}.")
+    elif job.queued:
+        messages.info(request, "Dependency checks queued; they start when a worker picks them up.")
+    else:
+        messages.error(request, f"The checks did not run: {job.failure or 'see the log'}.")
+
+
 @require_safe
 def dependencies_status(request: HtmxHttpRequest) -> HttpResponse:
-    """The progress panel htmx polls; once the run is under way, the results come along."""
+    """The progress panel htmx polls: queued until a run is recorded, then the run itself.
+
+    "Queued" is said only while no run newer than the one before the button exists (and
+    none is running); a worker that has not picked it up for 10 minutes is said so, with
+    the time it was queued, and the panel keeps asking (more slowly).
+    """
     release = _release_param(request.GET.get("release", ""))
     after = _int_param(request, "after")
     queued_at = _int_param(request, "queued_at") or 0
-    latest = dependency_run_latest(release=release)
-    if after is not None and (latest is None or latest.pk <= after):
+    if after is not None and _run_since(release, after) is None:
         waited = time.time() - queued_at if queued_at else 0
         context = _context(
             request,
             release,
-            queued=waited < QUEUE_PATIENCE,
-            queue_error=""
-            if waited < QUEUE_PATIENCE
-            else "No worker has picked the run up in 10 minutes: is a Celery worker running?",
+            queued=True,
+            overdue=waited >= QUEUE_PATIENCE,
             after=after,
             queued_at=queued_at,
         )

@@ -15,9 +15,9 @@ say (DESIGN, "Rules of the road"), so it follows the daylight-saving changes.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
-PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
+from fleetops.org.rules import PACIFIC  # "7am - 5pm Pacific time", one constant for all such rules
+
 WINDOW_START = dt.time(7, 0)
 WINDOW_END = dt.time(17, 0)
 IMAGE_REPOSITORY = "fleetdm/fleet"

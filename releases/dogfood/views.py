@@ -60,7 +60,7 @@ def dogfood(request: HtmxHttpRequest, version: str) -> HttpResponse:
             "can_drive": can_drive(request.user, release),
             "deployable": release.state in DEPLOYABLE,
             "in_sales_hours": rules.in_sales_demo_hours(now),
-            "now_pacific": now.astimezone(rules.PACIFIC),
+            "now": now,
             "last_deployed": dogfood_last_deployed(),
             "history": dogfood_history(release=release),
             "path": (

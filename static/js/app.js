@@ -62,6 +62,44 @@
     if (!config || config.verb === "get") return;
     focusFirstInvalid(event.detail.target || document);
   });
+  // A button that starts a job: while its request is out, the panel it answers into is
+  // busy for assistive technology too (the button itself is disabled and spins: CSS).
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig;
+    var target = event.detail.target;
+    if (!config || config.verb === "get" || !target) return;
+    target.setAttribute("aria-busy", "true");
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var config = event.detail.requestConfig;
+    var target = event.detail.target;
+    if (!config || config.verb === "get" || !target || !target.isConnected) return;
+    if (target.getAttribute("aria-busy") === "true" && !target.hasAttribute("hx-get")) {
+      target.setAttribute("aria-busy", "false");
+    }
+  });
+  // A plain form that starts slow work (GitHub writes: the cut, the conclusion, a dogfood
+  // deploy) spins once submitted, and its button is disabled so a second click cannot send
+  // it again. Disabled a tick later: the button's own name and value are still submitted.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.matches || !form.matches("form[data-busy]")) return;
+    if (form.hasAttribute("hx-post")) return;  // htmx forms: hx-disabled-elt does it
+    form.classList.add("is-busy");
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      form.querySelectorAll('button:not([type="button"])').forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+  // Back to a page from the history: its forms are idle again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form.is-busy").forEach(function (form) {
+      form.classList.remove("is-busy");
+      form.setAttribute("aria-busy", "false");
+      form.querySelectorAll("button[disabled]").forEach(function (b) { b.disabled = false; });
+    });
+  });
   document.body.addEventListener("htmx:sendError", function () {
     outageBanner("fleetops could not be reached; nothing was changed. This clears by itself.");
   });

@@ -2,7 +2,7 @@
 // data comes from the json_script element #kpi-data, inside <template id="kpi-data-holder">
 // (htmx drops script elements from swapped content, but not the inert content of a
 // template); after htmx swaps #kpi-view (a new group or period) the charts are drawn again. Colours come from CSS variables,
-// so the charts follow light and dark mode.
+// so the charts follow light and dark mode. The selector's values follow the URL (syncControls).
 (function () {
   "use strict";
 
@@ -195,12 +195,40 @@
     if (dataSource()) destroyCharts();
   });
 
+  // The selector shows what the URL asks for. htmx keeps a copy of the page for the back
+  // button as markup: a select's or a radio's current value is not in it (only the values
+  // the page was first rendered with), and a browser may restore a form's last values on
+  // Back. So after a history restore and on every pageshow, the controls are set from the
+  // query string, as the server read it: an unknown group is "All", an unknown period the
+  // default one.
+  function syncControls() {
+    var form = document.getElementById("kpi-controls");
+    if (!form) return;
+    var params = new URLSearchParams(window.location.search);
+    var select = form.querySelector('select[name="group"]');
+    if (select) {
+      var group = (params.get("group") || "").trim();
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === group; });
+      select.value = known ? group : "";
+    }
+    var radios = form.querySelectorAll('input[type="radio"][name="weeks"]');
+    var weeks = params.get("weeks");
+    var match = Array.prototype.filter.call(radios, function (r) { return r.value === weeks; })[0];
+    if (!match) {
+      var fallback = form.getAttribute("data-default-weeks");
+      match = Array.prototype.filter.call(radios, function (r) { return r.value === fallback; })[0];
+    }
+    if (match) match.checked = true;
+  }
+
   // Before htmx keeps a copy of the page for the back button: plain canvases in it.
   document.body.addEventListener("htmx:beforeHistorySave", destroyCharts);
   document.body.addEventListener("htmx:historyRestore", function () {
+    syncControls();
     enhance();
     draw();
   });
+  window.addEventListener("pageshow", syncControls);
 
   // htmx fires afterSwap on each swapped-in element: draw once, on the next frame.
   var pending = false;
@@ -219,6 +247,7 @@
     if (scheme.addEventListener) scheme.addEventListener("change", draw);
   }
 
+  syncControls();
   enhance();
   draw();
 })();

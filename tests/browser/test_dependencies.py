@@ -20,6 +20,7 @@ from releases.dependencies.rules import Finding
 from releases.dependencies.services import dependency_run_record
 from releases.dependencies.tasks import dependency_checks_run_task
 from releases.models import DependencyAcknowledgement, DependencyCheckRun, Release
+from tests.eager import eager
 from tests.factories import PersonFactory
 from tests.fakegithub.server import FakeGitHub
 from tests.releases import test_dependency_fixtures as fixtures
@@ -28,11 +29,12 @@ from tests.releases.test_dependency_fixtures import product_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The shared fixtures (golist, dirty_reads_on_sqlite), used by name.
+# The shared fixtures (golist, dirty_reads_on_sqlite, eager), used by name.
 fixture_golist, fixture_dirty_reads = (
     fixtures.fixture_golist,
     fixtures.fixture_dirty_reads_on_sqlite,
 )
+fixture_eager = eager
 
 
 @pytest.fixture
@@ -192,3 +194,37 @@ def test_browser_phone_width_keeps_verdicts_visible(live_server, browser, passwo
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width}px)"
     context.close()
+
+
+def test_browser_run_checks_spins_while_it_runs_then_shows_the_finished_run(
+    live_server, page: Page, password, dri, slow_github, golist, eager
+):
+    """`make run` (Celery in-process): the button is disabled and spins while the request is
+    out, and the answer is the finished run, never "queued"."""
+    ReleaseFactory(version="4.76.0", dri=dri, state=Release.State.QA)
+    slow_github.latency = 0
+    product_set(slow_github, golist, go_releases=["1.24.6", "1.24.4"])
+    errors = _console_errors(page)
+    held = []
+    page.route("**/releases/dependencies/run/", lambda route: held.append(route))  # held
+    _sign_in(page, live_server, password)
+    page.goto(f"{live_server.url}/releases/dependencies/")
+    panel = page.locator("#run-panel")
+    button = panel.get_by_role("button", name="Run checks")
+
+    button.click()
+    expect(button).to_be_disabled()
+    expect(button.locator(".spinner")).to_be_visible()
+    expect(panel).to_have_attribute("aria-busy", "true")
+    assert len(held) == 1
+    held[0].continue_()
+
+    expect(panel).to_contain_text("ok", timeout=30_000)
+    expect(button).to_be_enabled()
+    expect(button.locator(".spinner")).to_be_hidden()
+    expect(panel).to_have_attribute("aria-busy", "false")
+    expect(panel).not_to_contain_text("queued")
+    expect(page.locator("#row-go")).to_contain_text("release blocker")
+    expect(page.locator("#dependency-gate")).to_contain_text("Go 1.24.4 → 1.24.6")
+    assert DependencyCheckRun.objects.get().outcome == "ok"
+    assert not errors, errors

@@ -5,10 +5,15 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from fleetops.github.boards.models import Board, BoardColumn, BoardItem
+from fleetops.github.client import GitHubClient
 from fleetops.github.models import Repository, SyncRun
+from fleetops.github.selectors import mirror_counts
+from fleetops.github.sync import repository_sync
 from fleetops.github.tasks import repository_sync_task
+from fleetops.github.upsert import issues_upsert, repository_get
 from fleetops.org.models import Organization
 from tests.factories import ProductGroupFactory
+from tests.github.payloads import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +123,24 @@ def test_sync_page_shows_each_board_with_its_columns(auth_client):
     assert "Closed <strong>0</strong>" in html
     assert "group mdm" in html
     assert 'href="https://github.com/orgs/fleetdm/projects/58"' in html
+
+
+def test_mirror_totals_are_counted_by_the_sync_not_by_each_view(auth_client, fake_github):
+    run = repository_sync(client=GitHubClient(), full=True)
+    assert run.outcome == "ok"
+    assert run.counts == mirror_counts()
+    assert run.counts["issues"] > 0
+    issues_upsert(repository_get("fleetdm/fleet"), [issue(999_001)])  # a webhook, say
+    html = auth_client.get("/github/").content.decode()
+    assert f'<strong>{run.counts["issues"]:,}</strong> <span class="muted">issues' in html
+    assert "Counted when the sync of" in html
+    later = repository_sync(client=GitHubClient())
+    assert later.counts["issues"] == run.counts["issues"] + 1
+    html = auth_client.get("/github/").content.decode()
+    assert f"<strong>{later.counts['issues']:,}</strong>" in html
+
+
+def test_mirror_totals_are_counted_live_before_any_sync(auth_client):
+    html = auth_client.get("/github/").content.decode()
+    assert "Counted when the sync of" not in html
+    assert "issues" in html

@@ -101,7 +101,7 @@ def test_kpi_page_group_partial_for_htmx_has_the_group_data(auth_client, weeks, 
     html = response.text
     assert html.lstrip().startswith('<div id="kpi-view"')
     assert "<html" not in html
-    assert "Software · #g-software" in html
+    assert 'Software · <span class="as-written">#g-software</span>' in html
     data = _chart_data(html)
     opened = data["charts"][0]["series"][0]
     assert opened["key"] == "bugs_opened"

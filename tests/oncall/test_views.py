@@ -167,7 +167,7 @@ def test_index_shows_now_next_calendar_and_queue(live):
     assert shift.next_person.name in html
     assert "Coming weeks" in html
     assert "Enrollment fails on Ubuntu" in html
-    assert "Rotate my feed token" in html
+    assert "Make my feed addresses" in html
     assert "Hand over your shift" in html  # Alice is an engineer of the rotation
     assert "Add an override" not in html
 

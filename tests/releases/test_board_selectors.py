@@ -3,12 +3,16 @@ equal a count made from scratch by the handbook's rules (ADR 0012: indexes, no c
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+from django.test import Client
 
 from fleetops.github.client import GitHubClient
 from fleetops.github.models import Issue
 from fleetops.github.sync import repository_sync
 from fleetops.github.tasks import webhook_delivery_process_task
+from releases.board import selectors as board_selectors
 from releases.board.selectors import release_board
 from tests.github.payloads import SECRET, deliver, event
 
@@ -117,3 +121,42 @@ def test_board_counts_equal_a_fresh_count_after_every_sync_and_webhook(
     shown = _added(release, base)
     assert shown["#g-mdm"] == (sorted([blocker, unreleased]), 1, 1)
     assert shown["#g-software"] == ([new], 1, 0)
+
+
+def _poll(viewer, etag: str = ""):
+    return viewer.get(
+        f"/releases/4.75.0/board/?etag={etag}" if etag else "/releases/4.75.0/board/",
+        headers={"HX-Request": "true"},
+    )
+
+
+def test_a_viewers_poll_redraws_after_a_webhook_and_not_after_an_idle_sync(
+    org, fake_github, client, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The board ETag follows the mirror writes, not the sync runs (fleetops/github/stamp.py)."""
+    monkeypatch.setattr(board_selectors, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    viewer = Client()
+    viewer.force_login(org["outsider"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert repository_sync(client=GitHubClient(), full=True).outcome == "ok"
+    html = _poll(viewer).content.decode()
+    etag = html.split('data-etag="')[1].split('"')[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert repository_sync(client=GitHubClient()).outcome == "ok"  # nothing changed
+    assert _poll(viewer, etag).status_code == 204
+
+    number = fake_github.add_issue(REPO, labels=["#g-mdm", "bug", "~unreleased bug"])["number"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert repository_sync(client=GitHubClient()).outcome == "ok"
+    html = _poll(viewer, etag).content.decode()
+    etag = html.split('data-etag="')[1].split('"')[0]
+    assert f"#{number}" not in html  # an unreleased bug, not (yet) a blocker
+
+    fake_github.update_issue(REPO, number, labels=["#g-mdm", "bug", "~release blocker"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _webhook(client, queued, number)
+    redrawn = _poll(viewer, etag)
+    assert redrawn.status_code == 200
+    assert f"#{number}" in redrawn.content.decode()
+    assert number in _shown(org["release"])["#g-mdm"][0]

@@ -93,8 +93,12 @@ def test_a_merge_exception_pr_number_must_fit(org, number):
         {"group": "mdm", "pr_number": number, "reason": "launch"},
         follow=True,
     )
-    assert response.status_code == 200
-    assert "needs the group, the PR number and a reason" in response.content.decode()
+    # Refused next to the field, with what was typed kept (the board again, 400).
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="ex-pr_number_error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "launch</textarea>" in html
     assert not MergeException.objects.exists()
 
 

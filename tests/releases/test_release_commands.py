@@ -123,7 +123,8 @@ def test_cut_failing_halfway_resumes(org, fake_github, main_branch, settings):
     fake_github.repo("fleetdm/confidential").variables["QAWOLF_DEPLOY_TAG"] = "main"
     settings.FLEETOPS_GITHUB_WRITE = True
     fake_github.fail_next(1, status=502, path_contains="/issues")
-    with pytest.raises(CommandError, match="GitHub refused to file the release QA issue") as e:
+    failed = "Could not file the release QA issue: GitHub answered HTTP 502"
+    with pytest.raises(CommandError, match=failed) as e:
         call_command("release_cut", "4.75.0", "--apply")
     assert e.value.returncode == 2
     assert not ReleaseCandidate.objects.exists()

@@ -28,7 +28,7 @@ from fleetops.github.models import GitHubWrite, SyncRun, WebhookDelivery
 from fleetops.org.models import Person, ProductGroup, process_today
 from releases.dependencies.rules import Finding
 from releases.dependencies.services import dependency_run_record
-from releases.models import DependencyCheckResult, MergeException
+from releases.models import DependencyCheckResult, MergeException, Signoff
 from tests.factories import PersonFactory
 from tests.oncall.factories import (
     OverrideFactory,
@@ -130,6 +130,9 @@ def world(org, monkeypatch):  # noqa: F811  (the imported fixture)
         started_at=now - dt.timedelta(seconds=12),
         finished_at=now,
     )
+    Signoff.objects.filter(release=release, group=mdm).update(
+        state=Signoff.State.BLOCKED, note="Enrollment fails"
+    )
     exception = MergeException.objects.create(
         release=release,
         group=mdm,
@@ -228,6 +231,19 @@ def _swap_data(w) -> dict:
 
 
 MATRIX: dict[str, Entry] = {
+    # The blocked reason, edited in place (MDM is blocked in `world`): can_sign. Before
+    # "releases:signoff", which moves the card out of blocked.
+    "releases:signoff-reason": Entry(
+        kwargs=lambda w: V | {"group": "mdm"},
+        data=lambda w: {"note": "The fix is in review"},
+        allowed=_roles("qa", "dri", "staff"),
+    ),
+    # A note on the card, without moving it: can_note (can_sign and the group's EM).
+    "releases:signoff-note": Entry(
+        kwargs=lambda w: V | {"group": "mdm"},
+        data=lambda w: {"note": "Retest on Thursday"},
+        allowed=_roles("qa", "em", "dri", "staff"),
+    ),
     # releases/permissions.py can_sign: the group's QA lead, the release DRI, staff.
     "releases:signoff": Entry(
         kwargs=lambda w: V | {"group": "mdm"},
@@ -315,6 +331,11 @@ MATRIX: dict[str, Entry] = {
     ),
     # fleetops/github/pages.py sync_now: staff only.
     "github:sync-now": Entry(allowed=_roles("staff")),
+    # fleetops/org/views.py me: one's own time zone; a user with no Person (staff) has none.
+    "me": Entry(
+        data=lambda w: {"time_zone": "Europe/Berlin"},
+        allowed=_roles("engineer", "qa_other", "qa", "em", "dri"),
+    ),
 }
 
 

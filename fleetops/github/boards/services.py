@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from fleetops.core.errors import error_sentence
 from fleetops.github.boards.models import Board, BoardColumn, BoardItem
 from fleetops.github.boards.rules import (
     BoardAnswerError,
@@ -32,8 +33,9 @@ from fleetops.github.boards.rules import (
     board_data_read,
     item_data_read,
 )
-from fleetops.github.client import GitHubClient, GitHubError
+from fleetops.github.client import GitHubClient
 from fleetops.github.models import Issue, Repository, SyncRun
+from fleetops.github.stamp import mirror_changed
 from fleetops.github.upsert import repository_get
 from fleetops.org.selectors import OrganizationBoard, organization_boards
 
@@ -187,6 +189,8 @@ def board_replace(
         .delete()
     )
     Board.objects.filter(pk=board.pk).update(synced_at=timezone.now())
+    if rows or new or changed or deleted:
+        mirror_changed()
     return rows + len(new) + len(changed) + deleted
 
 
@@ -202,12 +206,15 @@ def board_item_upsert(*, data: ItemData, board_node_id: str) -> str:
     item, created = BoardItem.objects.update_or_create(
         node_id=data.node_id, defaults={"board": board, **values}
     )
+    mirror_changed()
     column = item.status.column if item.status_id else "no Status"
     return f"applied: board item {item} {'created' if created else 'updated'} ({column})"
 
 
 def board_item_delete(*, node_id: str) -> str:
     deleted, _ = BoardItem.objects.filter(node_id=node_id).delete()
+    if deleted:
+        mirror_changed()
     return f"applied: board item {node_id} " + ("deleted" if deleted else "was not mirrored")
 
 
@@ -262,11 +269,8 @@ def boards_sync(
                 read_since = timezone.now()
                 data, items = board_fetch(github, ref)
                 run.rows += board_replace(ref=ref, data=data, items=items, read_since=read_since)
-        except (GitHubError, BoardAnswerError) as exc:
-            outcome, error = SyncRun.Outcome.ERROR, f"{run.step}: {exc}"
-            raise
-        except Exception as exc:
-            outcome, error = SyncRun.Outcome.ERROR, f"{run.step}: {type(exc).__name__}: {exc}"
+        except Exception as exc:  # recorded as one sentence; the task logs and retries it
+            outcome, error = SyncRun.Outcome.ERROR, f"{run.step}: {error_sentence(exc)}"
             raise
         finally:
             run.outcome, run.error, run.finished_at = outcome, error[:2000], timezone.now()
