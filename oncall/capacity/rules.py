@@ -103,3 +103,46 @@ def working_days_away(
         added.append(len(days - taken))
         taken |= days
     return added, len(taken)
+
+
+# -- the dates time off may be entered for -------------------------------------------------
+
+TIME_OFF_DAYS_BACK = 365  # a forgotten week can be caught up on; a typo of a decade cannot
+TIME_OFF_DAYS_AHEAD = 366  # the calendar import reads as far ahead
+MAX_TIME_OFF_DAYS = 183  # a long leave fits; a typo of a year does not
+TIME_OFF_RULE = (
+    f"The first day lies within a year back and a year ahead; at most {MAX_TIME_OFF_DAYS} "
+    "days at a time (enter a longer leave in parts)."
+)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def time_off_range_errors(
+    starts_on: dt.date, ends_on: dt.date, *, today: dt.date
+) -> dict[str, str]:
+    """What is wrong with entering time off from `starts_on` to `ends_on` (inclusive), by
+    field ("starts_on", "ends_on"); empty when it may be entered. Time off counts against
+    capacity and on-call, so it is kept to dates someone can mean (TIME_OFF_RULE)."""
+    errors: dict[str, str] = {}
+    earliest = today - dt.timedelta(days=TIME_OFF_DAYS_BACK)
+    latest = today + dt.timedelta(days=TIME_OFF_DAYS_AHEAD)
+    if starts_on < earliest:
+        errors["starts_on"] = (
+            f"Time off starts at most a year back: pick {_day(earliest)} or later."
+        )
+    elif starts_on > latest:
+        errors["starts_on"] = (
+            f"Time off is entered at most a year ahead: pick {_day(latest)} or earlier."
+        )
+    if ends_on < starts_on:
+        errors["ends_on"] = "The last day is before the first day."
+    elif (ends_on - starts_on).days >= MAX_TIME_OFF_DAYS:
+        last = starts_on + dt.timedelta(days=MAX_TIME_OFF_DAYS - 1)
+        errors["ends_on"] = (
+            f"Time off is entered {MAX_TIME_OFF_DAYS} days at most at a time: pick "
+            f"{_day(last)} or earlier and enter the rest separately."
+        )
+    return errors

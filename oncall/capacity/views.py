@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -36,14 +39,33 @@ def _capacity_context(
 ) -> dict[str, object]:
     people = time_off_people(request.user)
     me = person_of(request.user)
-    initial = {"person": me.pk} if me else {}
+    today = timezone.localdate()  # the viewer's today
+    if people:
+        who = me if me in people else people[0]
+        day = _next_working_day(today)
+        if time_off_form is None:
+            time_off_form = TimeOffForm(
+                people=people,
+                today=today,
+                initial={"person": who.pk, "starts_on": day, "ends_on": day},
+            )
+        if calendar_form is None:
+            calendar_form = CalendarForm(people=people, initial={"person": who.pk})
     return {
-        "time_off_form": time_off_form or TimeOffForm(people=people, initial=initial),
-        "calendar_form": calendar_form or CalendarForm(people=people, initial=initial),
-        "time_off": time_off_upcoming(today=timezone.localdate()),  # the viewer's today
+        "time_off_form": time_off_form,
+        "calendar_form": calendar_form,
+        "time_off": time_off_upcoming(today=today),
         "imports": calendar_imports(),
         "manageable": {p.pk for p in people},
     }
+
+
+def _next_working_day(today: dt.date) -> dt.date:
+    """The time off form's default day: the next weekday after today."""
+    day = today + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
 
 
 @require_safe
@@ -89,17 +111,33 @@ def capacity_json(request: HtmxHttpRequest) -> JsonResponse:
     return JsonResponse([row.as_json() for row in board.sprints[0].groups], safe=False)
 
 
-def _capacity_again(request: HtmxHttpRequest, partial: str, **forms: object) -> HttpResponse:
-    context = _capacity_context(request, **forms)
+def _capacity_again(
+    request: HtmxHttpRequest, partial: str, status: int, **bound: object
+) -> HttpResponse:
+    """A refused form with the reasons next to its fields: htmx swaps it back in (200, so
+    that it shows); without htmx, the whole page (400, or 403 for a person the user may not
+    name)."""
+    context = _capacity_context(request, **bound)
     if is_htmx(request):
         return render(request, partial, context)
     board = capacity_board(today=timezone.localdate())
-    return render(request, "oncall/capacity.html", {"board": board, **context}, status=400)
+    return render(request, "oncall/capacity.html", {"board": board, **context}, status=status)
+
+
+def _refused(form: forms.Form, exc: PermissionDenied | ValidationError) -> int:
+    """A service's refusal: the right goes next to the person's field, the rest where the
+    service says (a field, or the top of the form); the status of the whole page."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error("person", str(exc) or "You may not change their time off.")
+        return 403
+    form.add_error(None, exc)
+    return 400
 
 
 @require_POST
 def time_off_add(request: HtmxHttpRequest) -> HttpResponse:
     form = TimeOffForm(request.POST, people=time_off_people(request.user))
+    status = 400
     if form.is_valid():
         try:
             entry = time_off_create(
@@ -109,12 +147,14 @@ def time_off_add(request: HtmxHttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (PermissionDenied, ValidationError) as exc:
+            status = _refused(form, exc)
         else:
             messages.success(request, f"Time off entered for {entry.person.name}.")
             return reload_or_redirect(request, reverse("oncall:capacity"))
-    return _capacity_again(request, "oncall/capacity.html#time-off-form", time_off_form=form)
+    return _capacity_again(
+        request, "oncall/capacity.html#time-off-form", status, time_off_form=form
+    )
 
 
 @require_POST
@@ -131,6 +171,7 @@ def time_off_remove(request: HtmxHttpRequest, time_off_id: int) -> HttpResponse:
 @require_POST
 def calendar_set(request: HtmxHttpRequest) -> HttpResponse:
     form = CalendarForm(request.POST, people=time_off_people(request.user))
+    status = 400
     if form.is_valid():
         try:
             profile = time_off_calendar_set(
@@ -138,8 +179,8 @@ def calendar_set(request: HtmxHttpRequest) -> HttpResponse:
                 ics_url=form.cleaned_data["ics_url"],
                 actor=request.user,
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (PermissionDenied, ValidationError) as exc:
+            status = _refused(form, exc)
         else:
             if profile.ics_url:
                 messages.success(
@@ -148,7 +189,9 @@ def calendar_set(request: HtmxHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"{profile.person.name}'s calendar is no longer read.")
             return reload_or_redirect(request, reverse("oncall:capacity"))
-    return _capacity_again(request, "oncall/capacity.html#calendar-form", calendar_form=form)
+    return _capacity_again(
+        request, "oncall/capacity.html#calendar-form", status, calendar_form=form
+    )
 
 
 @require_POST

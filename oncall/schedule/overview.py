@@ -16,6 +16,7 @@ from oncall.community.rules import (
     business_window,
 )
 from oncall.models import OncallHandoff
+from oncall.schedule.offers import shift_options
 from oncall.schedule.rules import (
     RotationPlan,
     Segment,
@@ -366,21 +367,7 @@ def shift_choices(
     plan = data.rotation()
     if plan is None:
         return []
-    choices = []
-    index = max(plan.shift_index_at(at) + 1, 0)
-    for offset in range(count):
-        starts_at = plan.shift_start(index + offset)
-        ends_at = plan.shift_start(index + offset + 1)
-        if ends_at > data.end:
-            break
-        owner = data.person(shift_owner(data, plan, index + offset))
-        local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-        label = (
-            f"{local_start:%a %b} {local_start.day} – {local_end:%a %b} {local_end.day}"  # noqa: RUF001
-            f" · {owner.name if owner else 'nobody'}"
-        )
-        choices.append((starts_at.isoformat(), label))
-    return choices
+    return [(option.value, option.label) for option in shift_options(data, plan, at, count)]
 
 
 def handoff_recent(*, limit: int = 5) -> list[OncallHandoff]:

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from fleetops.core.bounds import RANGE_TEXT, date_in_range, moment_in_range
 from fleetops.org.models import Person, process_time_zone, process_today
-from fleetops.org.roles import person_of
+from fleetops.org.roles import is_staff, person_of
+from oncall.capacity.rules import time_off_range_errors
 from oncall.models import (
     OncallProfile,
     Override,
@@ -28,7 +29,7 @@ from oncall.models import (
     TimeOff,
     feed_secret_new,
 )
-from oncall.permissions import can_manage_rotation, can_manage_time_off
+from oncall.permissions import can_manage_rotation, can_manage_time_off, time_off_refusal
 from oncall.schedule.ics import IcsImportError, ics_absences, ics_fetch
 from oncall.schedule.rules import GAP_TIME_OFF, RotationPlan
 from oncall.schedule.selectors import (
@@ -123,8 +124,9 @@ def override_create(
         me = person_of(actor)
         if me is None or any(s.scheduled_id != me.pk for s in segments):
             raise PermissionDenied(
-                "Only staff, an engineering manager, or the person on call for their own "
-                "shift may override it."
+                f"You may hand over only your own shifts, and {_when(starts_at)} to "
+                f"{_when(ends_at)} is not all yours: staff or an engineering manager may "
+                "change it."
             )
     if all(s.person_id == person_id for s in segments):
         raise ValidationError(f"{person.name} is already on call for all of that range.")
@@ -242,7 +244,8 @@ def swap_create(
         me = person_of(actor)
         if me is None or me.pk not in owners:
             raise PermissionDenied(
-                "Only staff, an engineering manager, or one of the two people may swap shifts."
+                "You may trade only your own shifts, and neither of these is yours: staff or "
+                "an engineering manager may swap them."
             )
     for person, start, end in (
         (second_person, first_start, first_end),
@@ -291,22 +294,27 @@ def time_off_create(
     ends_on: dt.date,
     actor: AbstractBaseUser,
     note: str = "",
+    today: dt.date | None = None,
 ) -> TimeOff:
-    """Enter days away (the person, their group's EM, or staff); overlaps are refused."""
+    """Enter days away for someone it counts for (the person, the EM of a group counting
+    them, or staff: `oncall.permissions`), on dates someone can mean
+    (`time_off_range_errors`); overlaps are refused."""
     if not (date_in_range(starts_on) and date_in_range(ends_on)):
         raise ValidationError(f"Pick days between {RANGE_TEXT}.")
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None:
-        raise ValidationError("That person does not exist.")
+        raise ValidationError({"person": "That person does not exist."})
+    refusal = time_off_refusal(actor, person)
+    if refusal:
+        raise PermissionDenied(refusal)
     if ends_on < starts_on:
         raise ValidationError(
             f"The time off ends ({ends_on:%b} {ends_on.day}) before it starts "
             f"({starts_on:%b} {starts_on.day})."
         )
-    if not can_manage_time_off(actor, person):
-        raise PermissionDenied(
-            "Only the person, the EM of their product group, or staff may enter their time off."
-        )
+    errors = time_off_range_errors(starts_on, ends_on, today=today or process_today())
+    if errors:
+        raise ValidationError(errors)
     overlap = (
         TimeOff.objects.filter(person=person, source=TimeOff.Source.MANUAL)
         .overlapping(starts_on, ends_on)
@@ -333,7 +341,7 @@ def time_off_delete(*, time_off_id: int, actor: AbstractBaseUser) -> None:
     entry = entry.first()
     if entry is None:
         return
-    if not can_manage_time_off(actor, entry.person):
+    if not (is_staff(actor) or can_manage_time_off(actor, entry.person)):
         raise PermissionDenied("Only the person, their EM, or staff may remove their time off.")
     if entry.source == TimeOff.Source.ICS:
         raise ValidationError("Imported from a calendar: remove it there and import again.")
@@ -367,9 +375,10 @@ def time_off_calendar_set(
     """Set (or clear) the calendar a person's time off is imported from, and import it."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise ValidationError("That person does not exist.")
-    if not can_manage_time_off(actor, person):
-        raise PermissionDenied("Only the person, their EM, or staff may set their calendar.")
+        raise ValidationError({"person": "That person does not exist."})
+    refusal = time_off_refusal(actor, person)
+    if refusal:
+        raise PermissionDenied(refusal)
     if ics_url and urlsplit(ics_url).scheme not in ("http", "https"):
         raise ValidationError("The calendar URL must start with https:// (or http://).")
     profile = oncall_profile_for(person=person)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,19 +23,21 @@ from oncall.context_processors import oncall_header
 from oncall.permissions import can_manage_rotation
 from oncall.schedule.forms import FairnessForm, OverrideForm, SwapForm
 from oncall.schedule.ics import ics_feed
+from oncall.schedule.offers import ScheduleOffer, schedule_offer
 from oncall.schedule.overview import (
     OncallOverview,
     handoff_recent,
     oncall_overview,
     rotation_roster,
-    shift_choices,
 )
 from oncall.schedule.selectors import (
+    LOOK_AHEAD,
     ScheduleData,
     feed_profile,
     oncall_feed_entries,
     oncall_profile_of,
     oncall_shift_current,
+    schedule_load,
 )
 from oncall.schedule.services import (
     feed_token_rotate,
@@ -44,44 +47,67 @@ from oncall.schedule.services import (
 )
 
 
+def _window(now: dt.datetime) -> ScheduleData:
+    """The schedule the forms read and check their choices against (two queries)."""
+    return schedule_load(start=now, end=now + LOOK_AHEAD)
+
+
+def _offer(request: HtmxHttpRequest, data: ScheduleData, now: dt.datetime) -> ScheduleOffer:
+    return schedule_offer(
+        data=data, manages=can_manage_rotation(request.user), person=person_of(request.user), at=now
+    )
+
+
+def _override_form(
+    offer: ScheduleOffer, data: ScheduleData, post: QueryDict | None = None
+) -> OverrideForm:
+    """The override form as offered; it accepts every rotation and member (the service
+    decides what the person may do, and says why not)."""
+    return OverrideForm(
+        post,
+        rotations=offer.rotations,
+        members=offer.cover,
+        accepted_rotations=[r.id for r in data.rotations],
+        accepted_people=[i for r in data.rotations for i in r.member_ids],
+        initial=offer.override_initial or {},
+    )
+
+
+def _swap_form(offer: ScheduleOffer, data: ScheduleData, post: QueryDict | None = None) -> SwapForm:
+    form = SwapForm(
+        post,
+        rotations=offer.rotations,
+        # An engineer's own shifts need not name them (and fit a phone's width).
+        shifts=[(s.value, s.label if offer.manages else s.span) for s in offer.first_shifts],
+        second_shifts=[(s.value, s.label) for s in offer.second_shifts],
+        accepted_rotations=[r.id for r in data.rotations],
+        any_shift=True,
+        initial=offer.swap_initial or {},
+    )
+    if not offer.manages:
+        form.fields["first_shift"].label = "Your shift"
+    return form
+
+
 def _schedule_forms(
     request: HtmxHttpRequest,
     *,
+    data: ScheduleData,
+    now: dt.datetime,
     override_form: OverrideForm | None = None,
     swap_form: SwapForm | None = None,
-    data: ScheduleData | None = None,
 ) -> dict[str, object]:
-    roster = rotation_roster(data=data)
-    rotations = [(r.id, r.name) for r in roster]
-    members = roster[0].members if roster else []
-    first = str(roster[0].id) if roster else ""
-    if override_form is None:
-        starts_at = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-        starts_at += dt.timedelta(hours=1)
-        override_form = OverrideForm(
-            rotations=rotations,
-            members=members,
-            initial={
-                "rotation": first,
-                "starts_at": starts_at,
-                "ends_at": starts_at + dt.timedelta(days=1),
-            },
-        )
-    if swap_form is None:
-        shifts = shift_choices(data=data)
-        swap_form = SwapForm(
-            rotations=rotations[:1],
-            shifts=shifts,
-            initial={
-                "rotation": first,
-                "first_shift": shifts[0][0] if shifts else None,
-                "second_shift": shifts[1][0] if len(shifts) > 1 else None,
-            },
-        )
+    """The override and swap forms as the person may use them (none they may not)."""
+    offer = _offer(request, data, now)
+    if override_form is None and offer.override_initial is not None:
+        override_form = _override_form(offer, data)
+    if swap_form is None and offer.swap_initial is not None:
+        swap_form = _swap_form(offer, data)
     return {
+        "offer": offer,
         "override_form": override_form,
         "swap_form": swap_form,
-        "may_manage": can_manage_rotation(request.user),
+        "may_manage": offer.manages,
     }
 
 
@@ -118,19 +144,26 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
         "oncall/index.html",
         {
             **_page_context(overview, person, fairness),
-            **_schedule_forms(request, data=overview.data),
+            **_schedule_forms(request, data=overview.data, now=overview.at),
         },
     )
 
 
+def _refused(form: forms.Form, exc: PermissionDenied | ValidationError) -> int:
+    """Put a service's refusal at the top of the form; the status of the whole page."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or "You may not make that change.")
+        return 403
+    form.add_error(None, exc)
+    return 400
+
+
 @require_POST
 def override_add(request: HtmxHttpRequest) -> HttpResponse:
-    roster = rotation_roster()
-    form = OverrideForm(
-        request.POST,
-        rotations=[(r.id, r.name) for r in roster],
-        members=[m for r in roster for m in r.members],
-    )
+    now = timezone.now()
+    data = _window(now)
+    form = _override_form(_offer(request, data, now), data, request.POST)
+    status = 400
     if form.is_valid():
         try:
             override = override_create(
@@ -141,8 +174,8 @@ def override_add(request: HtmxHttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (PermissionDenied, ValidationError) as exc:
+            status = _refused(form, exc)
         else:
             messages.success(
                 request,
@@ -151,7 +184,9 @@ def override_add(request: HtmxHttpRequest) -> HttpResponse:
                 f"{timezone.localtime(override.ends_at):%a %b %-d %H:%M}.",
             )
             return reload_or_redirect(request, reverse("oncall:index"))
-    return _form_again(request, "oncall/index.html#override-form", override_form=form)
+    return _form_again(
+        request, "oncall/index.html#override-form", status, data=data, override_form=form
+    )
 
 
 @require_POST
@@ -159,18 +194,25 @@ def override_remove(request: HtmxHttpRequest, override_id: int) -> HttpResponse:
     try:
         override_cancel(override_id=override_id, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Override cancelled.")
+        # Said by the overrides it is about, not as a flash at the top of the page.
+        person = person_of(request.user)
+        overview = oncall_overview(viewer_id=person.pk if person else None)
+        context = {
+            **_page_context(overview, person, FairnessForm()),
+            **_schedule_forms(request, data=overview.data, now=overview.at),
+            "cancel_error": " ".join(exc.messages),
+        }
+        return render(request, "oncall/index.html", context, status=400)
+    messages.success(request, "Override cancelled.")
     return reload_or_redirect(request, reverse("oncall:index"))
 
 
 @require_POST
 def swap_add(request: HtmxHttpRequest) -> HttpResponse:
-    roster = rotation_roster()
-    form = SwapForm(
-        request.POST, rotations=[(r.id, r.name) for r in roster], shifts=shift_choices()
-    )
+    now = timezone.now()
+    data = _window(now)
+    form = _swap_form(_offer(request, data, now), data, request.POST)
+    status = 400
     if form.is_valid():
         try:
             swap = swap_create(
@@ -180,26 +222,36 @@ def swap_add(request: HtmxHttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (PermissionDenied, ValidationError) as exc:
+            status = _refused(form, exc)
         else:
             messages.success(
                 request,
                 f"{swap.first_person.name} and {swap.second_person.name} traded shifts.",
             )
             return reload_or_redirect(request, reverse("oncall:index"))
-    return _form_again(request, "oncall/index.html#swap-form", swap_form=form)
+    return _form_again(request, "oncall/index.html#swap-form", status, data=data, swap_form=form)
 
 
-def _form_again(request: HtmxHttpRequest, partial: str, **forms: object) -> HttpResponse:
-    """A refused form: htmx swaps it back in (200); without htmx, the whole page (400)."""
-    context = _schedule_forms(request, **forms)
+def _form_again(
+    request: HtmxHttpRequest,
+    partial: str,
+    status: int,
+    *,
+    data: ScheduleData,
+    **bound: object,
+) -> HttpResponse:
+    """A refused form, with the reason in it: htmx swaps it back in (200, so that it
+    shows); without htmx, the whole page (400, or 403 for a change the person may not
+    make)."""
     if is_htmx(request):
+        context = _schedule_forms(request, data=data, now=data.start, **bound)
         return render(request, partial, context)
     person = person_of(request.user)
     overview = oncall_overview(viewer_id=person.pk if person else None)
+    context = _schedule_forms(request, data=overview.data, now=overview.at, **bound)
     context |= _page_context(overview, person, FairnessForm())
-    return render(request, "oncall/index.html", context, status=400)
+    return render(request, "oncall/index.html", context, status=status)
 
 
 @require_POST

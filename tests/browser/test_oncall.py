@@ -9,6 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from fleetops.org.models import process_today
+from oncall.models import Override, TimeOff
+from oncall.schedule.overview import shift_choices
 from oncall.schedule.selectors import oncall_person_now
 from tests.factories import PersonFactory, ProductGroupFactory, SprintFactory
 from tests.oncall.factories import rotation_with
@@ -91,19 +93,88 @@ def test_browser_em_reads_capacity_and_an_override_changes_on_call_now(
     assert not errors, errors
 
 
-def test_browser_engineer_cannot_override_someone_elses_shift(
+def test_browser_engineer_is_offered_only_their_own_shifts(live_server, page: Page, password, team):
+    _sign_in(page, live_server.url, "carol", password)
+    page.goto(f"{live_server.url}/oncall/")
+    changes = page.locator("#schedule-changes")
+    expect(changes.get_by_role("heading", name="Hand over your shift")).to_be_visible()
+    expect(changes.get_by_role("heading", name="Add an override")).to_have_count(0)
+    form = page.locator("#override-form")
+    expect(form.get_by_label("Who covers").locator("option")).to_have_text(
+        ["Alice Adams", "Bob Brown"]
+    )
+    trade = page.locator("#swap-form")
+    carols = {value for value, label in shift_choices() if label.endswith("· Carol Chen")}
+    mine = trade.get_by_label("Your shift").locator("option")
+    expect(mine.first).to_be_attached()
+    assert {o.get_attribute("value") for o in mine.all()} == carols
+    theirs = trade.get_by_label("trades with").locator("option")
+    expect(theirs.first).to_be_attached()
+    assert not {o.get_attribute("value") for o in theirs.all()} & carols
+    for label in theirs.all_text_contents():
+        assert not label.endswith("Carol Chen"), label
+
+
+def test_browser_an_invalid_hand_over_shows_the_error_next_to_the_field(
     live_server, page: Page, password, team
 ):
     _sign_in(page, live_server.url, "carol", password)
     page.goto(f"{live_server.url}/oncall/")
     form = page.locator("#override-form")
-    form.get_by_label("Who covers").select_option(label="Carol Chen")
+    start = form.get_by_label("From").input_value()
+    form.get_by_label("Until").fill(start.split("T")[0] + "T00:00")  # before it starts
+    form.get_by_label("Note").fill("school play")
+    form.get_by_role("button", name="Hand over").click()
+
+    until = page.locator("#override-form").get_by_label("Until")
+    error = page.locator("#override_ends_at_error")
+    expect(error).to_contain_text("The override ends before it starts")
+    expect(error).to_be_in_viewport()
+    expect(until).to_have_attribute("aria-invalid", "true")
+    expect(until).to_be_focused()
+    expect(page.locator("#override-form").get_by_label("Note")).to_have_value("school play")
+    expect(page.locator("#override-form").get_by_label("From")).to_have_value(start)
+    expect(page.locator(".messages")).to_have_count(0)
+    assert not Override.objects.exists()
+
+
+def test_browser_a_refused_hand_over_says_why_in_the_form(live_server, page: Page, password, team):
+    """Carol tries to hand over the next hours, which are Alice's: the form says why."""
+    _sign_in(page, live_server.url, "carol", password)
+    page.goto(f"{live_server.url}/oncall/")
+    form = page.locator("#override-form")
     now = timezone.localtime(timezone.now(), timezone.get_default_timezone())
-    form.get_by_label("From").fill((now + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
-    form.get_by_label("Until").fill((now + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
-    form.get_by_role("button", name="Add override").click()
-    expect(page.get_by_role("alert")).to_contain_text("You are not allowed to do that.")
+    form.get_by_label("From").fill((now + dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_label("Until").fill((now + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_role("button", name="Hand over").click()
+    alert = page.locator("#override-form").get_by_role("alert")
+    expect(alert).to_contain_text("You may hand over only your own shifts")
     expect(page.locator("#oncall-now")).to_contain_text("On call: Alice Adams")
+    assert not Override.objects.exists()
+
+
+def test_browser_a_forged_post_shows_the_reason_in_the_page(
+    live_server, page: Page, password, team
+):
+    """Without htmx (a hand-made form): the whole page comes back, 403, the reason in it."""
+    _sign_in(page, live_server.url, "carol", password)
+    page.goto(f"{live_server.url}/oncall/capacity/")
+    form = page.locator("#time-off-form")
+    form.evaluate(
+        """(form, id) => {
+            form.removeAttribute("hx-post");
+            const who = form.querySelector("select[name=person]");
+            who.add(new Option("Bob", id, true, true));
+            HTMLFormElement.prototype.submit.call(form);
+        }""",
+        team["bob"].pk,
+    )
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Sprint capacity")).to_be_visible()
+    error = page.locator("#time_off_person_error")
+    expect(error).to_contain_text("You may enter only your own time off")
+    expect(page.locator("#time_off_person")).to_be_focused()
+    assert not TimeOff.objects.exists()
 
 
 def test_browser_oncall_pages_fit_a_phone(live_server, browser, password, team):

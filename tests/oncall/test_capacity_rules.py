@@ -15,6 +15,7 @@ from oncall.capacity.rules import (
     display_number,
     oncall_days,
     round_half_up,
+    time_off_range_errors,
     working_days_away,
 )
 
@@ -129,3 +130,29 @@ def test_time_off_adds_up_and_never_exceeds_the_sprint(ranges, holidays):
     assert 0 <= total <= 15
     for (starts_on, ends_on), n in zip(ranges, added, strict=True):
         assert (n is None) == (ends_on < SPRINT_FIRST or starts_on > SPRINT_LAST)
+
+
+# -- the dates time off may be entered for ----------------------------------------------------
+
+
+def test_time_off_range_errors_keep_time_off_to_dates_someone_can_mean():
+    today = dt.date(2026, 12, 1)
+    assert time_off_range_errors(dt.date(2026, 12, 7), dt.date(2026, 12, 11), today=today) == {}
+    assert time_off_range_errors(dt.date(2025, 12, 1), dt.date(2025, 12, 1), today=today) == {}
+    assert time_off_range_errors(dt.date(2027, 12, 2), dt.date(2027, 12, 2), today=today) == {}
+    assert time_off_range_errors(dt.date(2027, 1, 1), dt.date(2027, 7, 2), today=today) == {}
+    assert set(time_off_range_errors(dt.date(2019, 1, 1), dt.date(2019, 1, 2), today=today)) == {
+        "starts_on"
+    }
+    assert "pick Dec 1, 2025 or later" in time_off_range_errors(
+        dt.date(2025, 11, 30), dt.date(2025, 12, 1), today=today
+    ).get("starts_on", "")
+    assert set(time_off_range_errors(dt.date(2027, 12, 3), dt.date(2027, 12, 3), today=today)) == {
+        "starts_on"
+    }
+    assert "pick Jul 2, 2027 or earlier" in time_off_range_errors(
+        dt.date(2027, 1, 1), dt.date(2027, 7, 3), today=today
+    ).get("ends_on", "")
+    assert set(time_off_range_errors(dt.date(2027, 1, 2), dt.date(2027, 1, 1), today=today)) == {
+        "ends_on"
+    }

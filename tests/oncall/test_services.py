@@ -32,6 +32,7 @@ from tests.oncall.factories import (
 pytestmark = pytest.mark.django_db
 
 NOW = la(2026, 1, 5, 10)  # Monday of Alice's first shift
+TODAY = NOW.date()
 
 
 def _override(team, actor, **fields) -> Override:
@@ -234,6 +235,7 @@ def test_time_off_create_for_someone_else_is_refused(team, who):
             starts_on=dt.date(2026, 2, 2),
             ends_on=dt.date(2026, 2, 6),
             actor=getattr(team, who).user,
+            today=TODAY,
         )
     assert not TimeOff.objects.exists()
 
@@ -253,8 +255,30 @@ def test_time_off_create_refuses_backwards_and_overlapping_ranges(team):
             starts_on=dt.date(2026, 2, 4),
             ends_on=dt.date(2026, 2, 5),
             actor=team.alice.user,
+            today=TODAY,
         )
     assert TimeOff.objects.count() == 1
+
+
+def test_time_off_create_refuses_dates_outside_the_rule(team):
+    with pytest.raises(ValidationError) as refused:
+        time_off_create(
+            person_id=team.alice.pk,
+            starts_on=dt.date(2019, 3, 4),
+            ends_on=dt.date(2019, 3, 8),
+            actor=team.alice.user,
+            today=dt.date(2026, 12, 1),
+        )
+    assert "at most a year back" in refused.value.message_dict["starts_on"][0]
+    with pytest.raises(ValidationError) as refused:
+        time_off_create(
+            person_id=team.alice.pk,
+            starts_on=dt.date(2026, 12, 14),
+            ends_on=dt.date(2036, 12, 14),
+            actor=team.alice.user,
+            today=dt.date(2026, 12, 1),
+        )
+    assert "183 days at most" in refused.value.message_dict["ends_on"][0]
 
 
 def test_time_off_delete_by_someone_else_is_refused(team):

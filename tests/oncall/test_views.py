@@ -168,7 +168,8 @@ def test_index_shows_now_next_calendar_and_queue(live):
     assert "Coming weeks" in html
     assert "Enrollment fails on Ubuntu" in html
     assert "Make my feed addresses" in html
-    assert "Add an override" in html
+    assert "Hand over your shift" in html  # Alice is an engineer of the rotation
+    assert "Add an override" not in html
 
 
 def test_now_json(live):
@@ -256,9 +257,14 @@ def test_override_post_by_the_em_changes_on_call_now(live):
     assert f"On call: <strong>{cover.name}</strong>" in html
 
 
-def test_override_post_by_someone_else_is_forbidden_and_changes_nothing(live):
-    _, response = _override_post(live, live.dana)
-    assert response.status_code == 403
+def test_override_post_by_someone_else_is_refused_in_the_form_and_changes_nothing(live):
+    _, response = _override_post(live, live.dana)  # htmx: the form comes back with the reason
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="override-form"' in html
+    assert 'role="alert"' in html
+    assert "You may hand over only your own shifts" in html
     assert not Override.objects.exists()
 
 
@@ -389,12 +395,13 @@ def test_stale_close_post_shows_what_would_be_sent(live):
 
 
 def test_time_off_post_by_the_em_for_an_engineer(live):
+    first = process_today() + dt.timedelta(days=30)
     response = client_for(live.erin).post(
         "/oncall/time-off/",
         {
             "person": live.bob.pk,
-            "starts_on": "2030-05-06",
-            "ends_on": "2030-05-08",
+            "starts_on": first.isoformat(),
+            "ends_on": (first + dt.timedelta(days=2)).isoformat(),
             "note": "Vacation",
         },
     )
@@ -404,13 +411,14 @@ def test_time_off_post_by_the_em_for_an_engineer(live):
 
 
 def test_time_off_post_for_someone_else_changes_nothing(live):
+    first = process_today() + dt.timedelta(days=30)
     response = client_for(live.alice).post(
         "/oncall/time-off/",
-        {"person": live.bob.pk, "starts_on": "2030-05-06", "ends_on": "2030-05-08"},
+        {"person": live.bob.pk, "starts_on": first, "ends_on": first + dt.timedelta(days=2)},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "You may enter only your own time off" in response.content.decode()
     assert not TimeOff.objects.exists()
     entry = TimeOffFactory(person=live.bob)
     assert client_for(live.alice).post(f"/oncall/time-off/{entry.pk}/delete/").status_code == 403
