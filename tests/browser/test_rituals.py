@@ -34,11 +34,11 @@ def test_browser_rituals_page_shows_next_due_dates_and_filters(
     expect(page.get_by_role("heading", name="Rituals", exact=True)).to_be_visible()
     row = page.get_by_role("row", name="Release ritual")
     expect(row).to_contain_text("Triweekly")
-    expect(row.locator("time")).to_have_attribute("datetime", "2026-11-18")
+    expect(row.locator("td[data-label='Next due'] time")).to_have_attribute("datetime", "2026-11-18")
     expect(row).to_contain_text("today")
     monthly = page.get_by_role("row", name="Monthly dependency review")
     expect(monthly).to_contain_text("Maria Lopez")
-    expect(monthly.locator("time")).to_have_text("Mon Nov 30, 2026")
+    expect(monthly.locator("td[data-label='Next due'] time")).to_have_text("Mon Nov 30, 2026")
     expect(page.locator("#ritual-problems")).to_contain_text("Quarterly grand review")
     if SCREENSHOTS:
         page.set_viewport_size({"width": 1280, "height": 900})
