@@ -60,7 +60,10 @@
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var config = event.detail.requestConfig;
     if (!config || config.verb === "get") return;
-    focusFirstInvalid(event.detail.target || document);
+    // An outerHTML swap hands over the element it replaced, no longer in the page: then
+    // the answer's invalid field is looked for in the whole page.
+    var target = event.detail.target;
+    focusFirstInvalid(target && target.isConnected ? target : document);
   });
   // A button that starts a job: while its request is out, the panel it answers into is
   // busy for assistive technology too (the button itself is disabled and spins: CSS).
