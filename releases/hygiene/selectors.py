@@ -13,9 +13,6 @@ from fleetops.org.models import ProductGroup
 from releases.board.models import MergeException, Release
 from releases.hygiene import rules
 
-# A cheap first sieve in the database: only texts holding a keyword's stem are parsed.
-_KEYWORD_STEMS = r"(clos|fix|resolv)"
-
 
 def _product_issues():
     return Issue.objects.filter(repository__full_name=settings.GITHUB_REPOSITORY)
@@ -36,7 +33,9 @@ def closing_keyword_findings() -> list[rules.Finding]:
         _product_issues()
         .open()
         .pull_requests()
-        .filter(Q(title__iregex=_KEYWORD_STEMS) | Q(body__iregex=_KEYWORD_STEMS))
+        .filter(
+            Q(title__iregex=rules.CLOSING_CANDIDATE) | Q(body__iregex=rules.CLOSING_CANDIDATE)
+        )
         .select_related("repository")
         .only("number", "title", "body", "author_login", "repository__full_name")
         .order_by("number")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -114,3 +116,39 @@ def test_rc_merge_allowed_for_bug_fixes_and_approved_exceptions_only():
     assert not rules.rc_merge_allowed(
         referenced=[6], open_unreleased_bugs={5}, exception_approved=False
     )
+
+
+@given(
+    keyword=st.sampled_from(KEYWORDS),
+    case=st.sampled_from([str.lower, str.upper, str.title]),
+    gap=st.sampled_from([" ", ":", ": ", ":\t", "\t", "  "]),
+    number=st.integers(min_value=1, max_value=10**6),
+    form=st.sampled_from(
+        [
+            "#{n}",
+            "fleetdm/fleet#{n}",
+            "a.b-c/d_e.f#{n}",
+            "https://github.com/fleetdm/fleet/issues/{n}",
+        ]
+    ),
+    around=st.text(max_size=80),
+)
+def test_the_database_sieve_keeps_every_text_with_a_closing_reference(
+    keyword, case, gap, number, form, around
+):
+    """`CLOSING_CANDIDATE` runs in the database before the rules: it may keep too much,
+    never too little."""
+    for text in (f"{around}{case(keyword)}{gap}{form.format(n=number)}", around):
+        if rules.closing_references(text, repository=REPO):
+            assert re.search(rules.CLOSING_CANDIDATE, text, re.IGNORECASE), text
+
+
+@given(st.text(max_size=300))
+def test_the_database_sieve_keeps_any_text_the_rules_close_from(text):
+    if rules.closing_references(text, repository=REPO):
+        assert re.search(rules.CLOSING_CANDIDATE, text, re.IGNORECASE)
+
+
+def test_the_database_sieve_drops_fix_titles_without_a_reference():
+    assert not re.search(rules.CLOSING_CANDIDATE, "Fix 123: crash on login", re.IGNORECASE)
+    assert re.search(rules.CLOSING_CANDIDATE, "Fixes: #123", re.IGNORECASE)
