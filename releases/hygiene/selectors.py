@@ -33,9 +33,7 @@ def closing_keyword_findings() -> list[rules.Finding]:
         _product_issues()
         .open()
         .pull_requests()
-        .filter(
-            Q(title__iregex=rules.CLOSING_CANDIDATE) | Q(body__iregex=rules.CLOSING_CANDIDATE)
-        )
+        .filter(Q(title__iregex=rules.CLOSING_CANDIDATE) | Q(body__iregex=rules.CLOSING_CANDIDATE))
         .select_related("repository")
         .only("number", "title", "body", "author_login", "repository__full_name")
         .order_by("number")
