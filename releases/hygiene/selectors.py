@@ -66,23 +66,37 @@ def closing_keyword_findings() -> list[rules.Finding]:
     return findings
 
 
-def unreleased_bug_label_findings() -> list[rules.Finding]:
-    """Open `~unreleased bug` issues without `:release`, a product group label or an assignee."""
+def _labelled(names: list[str]):
+    """The ids of issues carrying any of these labels (a subquery)."""
+    return Issue.labels.through.objects.filter(label__name__in=names).values("issue_id")
+
+
+def _unreleased_bugs_lacking(group_labels: list[str]):
+    """Open `~unreleased bug` issues that lack `:release`, a group label or an assignee.
+
+    The same rule as `rules.unreleased_bug_problems`, in SQL: the board counts these without
+    reading every one of them into Python.
+    """
+    bugs = _product_issues().open().issues().filter(pk__in=_labelled([rules.UNRELEASED_BUG]))
+    complete = (
+        bugs.filter(pk__in=_labelled([rules.RELEASE_LABEL]))
+        .filter(pk__in=_labelled(group_labels))
+        .exclude(assignees=[])
+    )
+    return bugs.exclude(pk__in=complete.values("pk"))
+
+
+def unreleased_bug_label_findings(*, limit: int | None = None) -> list[rules.Finding]:
+    """Open `~unreleased bug` issues without `:release`, a product group label or an assignee
+    (the first `limit` by number, or all)."""
     groups = list(ProductGroup.objects.active().select_related("engineering_manager"))
     by_label = {group.github_label: group for group in groups if group.github_label}
-    bugs = (
-        _product_issues()
-        .open()
-        .issues()
-        .filter(labels__name=rules.UNRELEASED_BUG)
-        .select_related("repository")
-        .order_by("number")
-        .distinct()
-    )
+    bugs = _unreleased_bugs_lacking(list(by_label)).select_related("repository").order_by("number")
+    bugs = list(bugs[:limit] if limit is not None else bugs)
     # One query for every bug's labels, run even when there are none (a constant count).
     labels_of: dict[int, list[str]] = {}
     for issue_id, name in Issue.labels.through.objects.filter(
-        issue_id__in=bugs.values("pk")
+        issue_id__in=[bug.pk for bug in bugs]
     ).values_list("issue_id", "label__name"):
         labels_of.setdefault(issue_id, []).append(name)
     findings = []
@@ -107,6 +121,12 @@ def unreleased_bug_label_findings() -> list[rules.Finding]:
             )
         )
     return findings
+
+
+def unreleased_bug_label_count() -> int:
+    """How many `unreleased_bug_label_findings` there are, counted in the database."""
+    labels = ProductGroup.objects.active().exclude(github_label="").exclude(github_label=None)
+    return _unreleased_bugs_lacking(list(labels.values_list("github_label", flat=True))).count()
 
 
 def rc_merge_findings(*, rc_branch: str, release: Release | None) -> list[rules.Finding]:
@@ -199,7 +219,7 @@ class HygieneSummary:
 
     @property
     def total(self) -> int:
-        return len(self.findings)
+        return sum(self.counts.values())
 
     @property
     def count_rows(self) -> list[tuple[str, str, int]]:
@@ -207,9 +227,23 @@ class HygieneSummary:
         return [(rule, rules.RULE_TITLE[rule], self.counts[rule]) for rule in rules.RULES]
 
 
-def release_hygiene(*, release: Release) -> HygieneSummary:
-    """The release's hygiene: its RC branch, the findings, and their count per rule."""
+def release_hygiene(*, release: Release, first: int | None = None) -> HygieneSummary:
+    """The release's hygiene: its RC branch, the findings, and their count per rule.
+
+    With `first` (the board's panel), only the first `first` findings are built; the counts
+    are still exact (the unreleased bugs are counted in the database, not listed).
+    """
     branch = rc_branch_of(release)
-    findings = hygiene_findings(rc_branch=branch, release=release)
-    counts = Counter(finding.rule for finding in findings)
-    return HygieneSummary(branch, {rule: counts.get(rule, 0) for rule in rules.RULES}, findings)
+    if first is None:
+        findings = hygiene_findings(rc_branch=branch, release=release)
+        counts = Counter(finding.rule for finding in findings)
+        return HygieneSummary(branch, {rule: counts[rule] for rule in rules.RULES}, findings)
+    closing = closing_keyword_findings()
+    unreleased = unreleased_bug_label_findings(limit=first)
+    merges = rc_merge_findings(rc_branch=branch, release=release)
+    counts = {
+        rules.CLOSING_KEYWORD: len(closing),
+        rules.UNRELEASED_BUG_LABELS: unreleased_bug_label_count(),
+        rules.RC_MERGE: len(merges),
+    }
+    return HygieneSummary(branch, counts, [*closing, *unreleased, *merges][:first])

@@ -169,3 +169,19 @@ def test_board_shows_the_hygiene_summary(mirror, client):
     assert 'id="hygiene"' in page
     assert "Release hygiene" in page
     assert "/pull/1" in page
+
+
+def test_the_boards_summary_counts_what_the_page_lists(mirror):
+    """The board builds five findings and counts the rest in the database: same numbers."""
+    _issue(110, "bug", "~unreleased bug", ":release", "#g-mdm")  # no assignee
+    _issue(111, "bug", "~unreleased bug", "#g-mdm", assignees=["ann"])  # no :release
+    _issue(112, "bug", "~unreleased bug", ":release", assignees=["ann"])  # no group
+    _issue(113, "bug", "~unreleased bug", ":release", "#g-mdm", assignees=["bo"])  # fine
+    _issue(114, "bug", "~unreleased bug", state="closed")  # closed: fine
+    _issue(115, "bug", "~unreleased bug", "#g-nobody", ":release", assignees=["x"])  # no group
+    full = release_hygiene(release=mirror["release"])
+    board = release_hygiene(release=mirror["release"], first=5)
+    assert board.counts == full.counts
+    assert board.counts["unreleased-bug-labels"] == 5  # 102, 110, 111, 112, 115
+    assert board.total == full.total == len(full.findings)
+    assert board.findings == full.findings[:5]
