@@ -92,11 +92,12 @@ def unreleased_bug_label_findings(*, limit: int | None = None) -> list[rules.Fin
     groups = list(ProductGroup.objects.active().select_related("engineering_manager"))
     by_label = {group.github_label: group for group in groups if group.github_label}
     bugs = _unreleased_bugs_lacking(list(by_label)).select_related("repository").order_by("number")
-    bugs = list(bugs[:limit] if limit is not None else bugs)
+    if limit is not None:
+        bugs = bugs[:limit]
     # One query for every bug's labels, run even when there are none (a constant count).
     labels_of: dict[int, list[str]] = {}
     for issue_id, name in Issue.labels.through.objects.filter(
-        issue_id__in=[bug.pk for bug in bugs]
+        issue_id__in=bugs.values("pk")
     ).values_list("issue_id", "label__name"):
         labels_of.setdefault(issue_id, []).append(name)
     findings = []
