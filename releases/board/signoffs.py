@@ -124,22 +124,14 @@ def signoff_note_add(
     ensure_not_concluded(release, "adding a note")
     note = _clean_text(note, "Write the note first.")
     release, signoff = _locked(release, group)
-    event = SignoffEvent.objects.create(
-        signoff=signoff,
-        kind=SignoffEvent.Kind.NOTE,
-        from_state=signoff.state,
-        to_state=signoff.state,
-        note=note,
-        actor=actor,
-        at=timezone.now(),
+    return _record_in_place(
+        release,
+        signoff,
+        SignoffEvent.Kind.NOTE,
+        note,
+        actor,
+        f"{roles.display_name(actor)} noted on {group.name}: {note}",
     )
-    activity_record(
-        release=release,
-        kind="signoff-note",
-        actor=actor,
-        message=f"{roles.display_name(actor)} noted on {group.name}: {note}",
-    )
-    return event
 
 
 @transaction.atomic
@@ -160,19 +152,29 @@ def signoff_reason_edit(
         return signoff  # nothing changed: no history entry, no activity
     signoff.note = note
     signoff.save(update_fields=["note"])
-    SignoffEvent.objects.create(
+    _record_in_place(
+        release,
+        signoff,
+        SignoffEvent.Kind.REASON,
+        note,
+        actor,
+        f"{roles.display_name(actor)} changed why {group.name} is blocked: {note}",
+    )
+    return signoff
+
+
+def _record_in_place(
+    release: Release, signoff: Signoff, kind: str, note: str, actor: AbstractBaseUser, message: str
+) -> SignoffEvent:
+    """A card's history entry that does not move it (a note, a reason), and its activity."""
+    event = SignoffEvent.objects.create(
         signoff=signoff,
-        kind=SignoffEvent.Kind.REASON,
+        kind=kind,
         from_state=signoff.state,
         to_state=signoff.state,
         note=note,
         actor=actor,
         at=timezone.now(),
     )
-    activity_record(
-        release=release,
-        kind="signoff-reason",
-        actor=actor,
-        message=f"{roles.display_name(actor)} changed why {group.name} is blocked: {note}",
-    )
-    return signoff
+    activity_record(release=release, kind=f"signoff-{kind}", actor=actor, message=message)
+    return event
