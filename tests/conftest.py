@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.test import Client
 
 from tests.factories import PASSWORD, PersonFactory, UserFactory
@@ -23,6 +25,40 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def _mirror_written(sender, **kwargs) -> None:
+    from fleetops.github import stamp
+
+    stamp._bump()
+
+
+@pytest.fixture(autouse=True)
+def mirror_writes_move_the_stamp():
+    """Tests write the mirror with the ORM; in production every writer moves the stamp.
+
+    The sync, webhooks and boards services call `mirror_changed()` (after their commit,
+    `fleetops/github/stamp.py`); a test that creates an issue or adds a label with the ORM
+    moves it here, at once, so that what pages store per stamp (`MirrorSummary`) is
+    recomputed as it would be after a real write.
+    """
+    from fleetops.github.models import MirrorStamp, MirrorSummary, SyncRun
+
+    quiet = {MirrorStamp, MirrorSummary, SyncRun}
+    models = [m for m in apps.get_app_config("mirror").get_models() if m not in quiet]
+    through = [f.remote_field.through for m in models for f in m._meta.local_many_to_many]
+    uid = "tests-mirror-stamp"
+    for model in models:
+        post_save.connect(_mirror_written, sender=model, dispatch_uid=f"{uid}-save-{model}")
+        post_delete.connect(_mirror_written, sender=model, dispatch_uid=f"{uid}-del-{model}")
+    for model in through:
+        m2m_changed.connect(_mirror_written, sender=model, dispatch_uid=f"{uid}-m2m-{model}")
+    yield
+    for model in models:
+        post_save.disconnect(sender=model, dispatch_uid=f"{uid}-save-{model}")
+        post_delete.disconnect(sender=model, dispatch_uid=f"{uid}-del-{model}")
+    for model in through:
+        m2m_changed.disconnect(sender=model, dispatch_uid=f"{uid}-m2m-{model}")
 
 
 @pytest.fixture

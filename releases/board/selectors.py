@@ -19,6 +19,7 @@ from fleetops.github.boards.rules import CLOSED, READY_FOR_RELEASE
 from fleetops.github.boards.selectors import NO_STATUS
 from fleetops.github.models import Issue, Label
 from fleetops.github.stamp import mirror_stamp
+from fleetops.github.summaries import mirror_summary, summary_key
 from fleetops.org.models import ProductGroup, Sprint
 from fleetops.org.selectors import organization_boards
 from releases.board import rules
@@ -121,6 +122,34 @@ class _GroupIssues:
 
     def prs_against(self, branch: str) -> dict[str, int]:
         return self.count_by_group(self.rows(pull_requests=True).filter(issue__base_ref=branch))
+
+
+def group_counts(*, labels: list[str], branch: str) -> dict[str, dict]:
+    """Per group label: open unreleased bugs, P1 bugs, PRs into `branch`, release blockers.
+
+    Counted over every open item of the mirror, so computed once per mirror change and
+    stored (`fleetops/github/summaries.py`, ADR 0022): a view reads one row.
+    """
+    labels = sorted(set(labels))
+    key = summary_key("board.group_counts", settings.GITHUB_REPOSITORY, labels, branch)
+    return mirror_summary(key, lambda: _count_groups(labels, branch))
+
+
+def _count_groups(labels: list[str], branch: str) -> dict[str, dict]:
+    groups = _GroupIssues(labels)
+    blockers: dict[str, list[tuple[int, str]]] = {}
+    for label_id, number, title in (
+        groups.blockers()
+        .values_list("label_id", "issue__number", "issue__title")
+        .order_by("issue__number")
+    ):
+        blockers.setdefault(groups.label_names[label_id], []).append((number, title))
+    return {
+        "unreleased": groups.unreleased(),
+        "p1_bugs": groups.p1_bugs(),
+        "open_prs": groups.prs_against(branch) if branch else {},
+        "blockers": blockers,
+    }
 
 
 def group_release_blockers(*, group: ProductGroup) -> list[Issue]:
@@ -255,16 +284,15 @@ def _group_cards(
 ) -> list[GroupCard]:
     """One card per sign-off: its group's open blockers, bugs and PRs, and whether it is stale."""
     candidate = getattr(release, "candidate", None)
-    groups = _GroupIssues([s.group.github_label for s in signoffs])
-    unreleased, p1_bugs = groups.unreleased(), groups.p1_bugs()
-    open_prs = groups.prs_against(candidate.branch) if candidate else {}
-    blockers: dict[str, list[tuple[int, str]]] = {}
-    for label_id, number, title in (
-        groups.blockers()
-        .values_list("label_id", "issue__number", "issue__title")
-        .order_by("issue__number")
-    ):
-        blockers.setdefault(groups.label_names[label_id], []).append((number, title))
+    counts = group_counts(
+        labels=[s.group.github_label for s in signoffs],
+        branch=candidate.branch if candidate else "",
+    )
+    unreleased, p1_bugs, open_prs = counts["unreleased"], counts["p1_bugs"], counts["open_prs"]
+    blockers = {
+        label: [(number, title) for number, title in rows]
+        for label, rows in counts["blockers"].items()
+    }
     open_ = user is not None and release.state != Release.State.CONCLUDED  # history is read-only
     cards = []
     for signoff in signoffs:

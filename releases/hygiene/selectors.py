@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db.models import Q
 
 from fleetops.github.models import Issue
+from fleetops.github.summaries import mirror_summary, summary_key
 from fleetops.org.models import ProductGroup
 from releases.board.models import MergeException, Release
 from releases.hygiene import rules
@@ -26,7 +27,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def closing_keyword_findings() -> list[rules.Finding]:
+def _closing_keyword_findings() -> list[rules.Finding]:
     """Open PRs whose title or body would close an open `bug` issue on merge."""
     repository = settings.GITHUB_REPOSITORY
     prs = (
@@ -86,14 +87,14 @@ def _unreleased_bugs_lacking(group_labels: list[str]):
     return bugs.exclude(pk__in=complete.values("pk"))
 
 
-def unreleased_bug_label_findings(*, limit: int | None = None) -> list[rules.Finding]:
-    """Open `~unreleased bug` issues without `:release`, a product group label or an assignee
-    (the first `limit` by number, or all)."""
-    groups = list(ProductGroup.objects.active().select_related("engineering_manager"))
-    by_label = {group.github_label: group for group in groups if group.github_label}
+def _groups_by_label() -> dict[str, ProductGroup]:
+    groups = ProductGroup.objects.active().select_related("engineering_manager")
+    return {group.github_label: group for group in groups if group.github_label}
+
+
+def _unreleased_bug_label_findings(by_label: dict[str, ProductGroup]) -> list[rules.Finding]:
+    """Open `~unreleased bug` issues without `:release`, a product group label or an assignee."""
     bugs = _unreleased_bugs_lacking(list(by_label)).select_related("repository").order_by("number")
-    if limit is not None:
-        bugs = bugs[:limit]
     # One query for every bug's labels, run even when there are none (a constant count).
     labels_of: dict[int, list[str]] = {}
     for issue_id, name in Issue.labels.through.objects.filter(
@@ -122,12 +123,6 @@ def unreleased_bug_label_findings(*, limit: int | None = None) -> list[rules.Fin
             )
         )
     return findings
-
-
-def unreleased_bug_label_count() -> int:
-    """How many `unreleased_bug_label_findings` there are, counted in the database."""
-    labels = ProductGroup.objects.active().exclude(github_label="").exclude(github_label=None)
-    return _unreleased_bugs_lacking(list(labels.values_list("github_label", flat=True))).count()
 
 
 def rc_merge_findings(*, rc_branch: str, release: Release | None) -> list[rules.Finding]:
@@ -203,13 +198,42 @@ def release_for_branch(rc_branch: str) -> Release | None:
     return None
 
 
+def _mirror_findings(by_label: dict[str, ProductGroup]) -> list[rules.Finding]:
+    return [*_closing_keyword_findings(), *_unreleased_bug_label_findings(by_label)]
+
+
+def _stored_mirror_findings(*, first: int | None) -> tuple[dict[str, int], list[rules.Finding]]:
+    """The closing-keyword and unreleased-bug findings and their counts (the first `first`).
+
+    Both read every open PR or `~unreleased bug` issue ever filed, so they are computed once
+    per mirror change and stored (`fleetops/github/summaries.py`, ADR 0022); the key holds
+    what else they depend on (the repository, the groups' labels and EMs). The board's
+    panel keeps a second row with only its first findings and the counts.
+    """
+    by_label = _groups_by_label()
+    ems = sorted(
+        (label, group.engineering_manager.name if group.engineering_manager else "")
+        for label, group in by_label.items()
+    )
+    key = summary_key("hygiene.findings", settings.GITHUB_REPOSITORY, ems)
+
+    def every() -> dict:
+        findings = _mirror_findings(by_label)
+        counts = Counter(finding.rule for finding in findings)
+        return {"counts": dict(counts), "findings": [asdict(f) for f in findings]}
+
+    def head() -> dict:
+        stored = mirror_summary(key, every)
+        return {**stored, "findings": stored["findings"][:first]}
+
+    stored = mirror_summary(f"{key}:{first}", head) if first else mirror_summary(key, every)
+    return stored["counts"], [rules.Finding(**row) for row in stored["findings"]]
+
+
 def hygiene_findings(*, rc_branch: str, release: Release | None) -> list[rules.Finding]:
     """Every hygiene finding: one per PR or issue and rule, in the rules' order."""
-    return [
-        *closing_keyword_findings(),
-        *unreleased_bug_label_findings(),
-        *rc_merge_findings(rc_branch=rc_branch, release=release),
-    ]
+    _, stored = _stored_mirror_findings(first=None)
+    return [*stored, *rc_merge_findings(rc_branch=rc_branch, release=release)]
 
 
 @dataclass(frozen=True)
@@ -235,16 +259,12 @@ def release_hygiene(*, release: Release, first: int | None = None) -> HygieneSum
     are still exact (the unreleased bugs are counted in the database, not listed).
     """
     branch = rc_branch_of(release)
-    if first is None:
-        findings = hygiene_findings(rc_branch=branch, release=release)
-        counts = Counter(finding.rule for finding in findings)
-        return HygieneSummary(branch, {rule: counts[rule] for rule in rules.RULES}, findings)
-    closing = closing_keyword_findings()
-    unreleased = unreleased_bug_label_findings(limit=first)
+    counts, stored = _stored_mirror_findings(first=first)
     merges = rc_merge_findings(rc_branch=branch, release=release)
-    counts = {
-        rules.CLOSING_KEYWORD: len(closing),
-        rules.UNRELEASED_BUG_LABELS: unreleased_bug_label_count(),
-        rules.RC_MERGE: len(merges),
-    }
-    return HygieneSummary(branch, counts, [*closing, *unreleased, *merges][:first])
+    counts = {**counts, rules.RC_MERGE: len(merges)}
+    findings = [*stored, *merges]
+    return HygieneSummary(
+        branch,
+        {rule: counts.get(rule, 0) for rule in rules.RULES},
+        findings if first is None else findings[:first],
+    )

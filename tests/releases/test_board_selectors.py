@@ -1,5 +1,6 @@
-"""The board's counts are read fresh from the mirror: after every sync and every webhook they
-equal a count made from scratch by the handbook's rules (ADR 0012: indexes, no cache)."""
+"""The board's counts equal a count made from scratch by the handbook's rules after every
+sync and every webhook: they are stored per mirror stamp (ADR 0022), and the stamp moves
+after each writer's commit. Here only the real writers move it (no test shortcut)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from fleetops.github.client import GitHubClient
-from fleetops.github.models import Issue
+from fleetops.github.models import Issue, Label
+from fleetops.github.stamp import mirror_changed
 from fleetops.github.sync import repository_sync
 from fleetops.github.tasks import webhook_delivery_process_task
 from releases.board import selectors as board_selectors
@@ -17,6 +20,12 @@ from releases.board.selectors import release_board
 from tests.github.payloads import SECRET, deliver, event
 
 REPO = "fleetdm/fleet"
+
+
+@pytest.fixture(autouse=True)
+def mirror_writes_move_the_stamp():
+    """Overrides the suite's ORM-signal shortcut: only the sync and webhooks move the stamp."""
+    return
 
 
 @pytest.fixture
@@ -82,11 +91,22 @@ def _webhook(client, queued: list[int], number: int) -> None:
     webhook_delivery_process_task(queued.pop())
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run each write as its own transaction would: its after-commit callbacks run."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
 def test_board_counts_equal_a_fresh_count_after_every_sync_and_webhook(
-    org, fake_github, client, queued
+    org, fake_github, client, queued, committed
 ):
     release = org["release"]
-    assert repository_sync(client=GitHubClient(), full=True).outcome == "ok"
+    assert committed(lambda: repository_sync(client=GitHubClient(), full=True)).outcome == "ok"
     base = _shown(release)
     assert base == _fresh(set(base))
     add = fake_github.add_issue
@@ -97,18 +117,18 @@ def test_board_counts_equal_a_fresh_count_after_every_sync_and_webhook(
     add(REPO, labels=["#g-software", "bug", "~unreleased bug"], state="closed")
     add(REPO, labels=["#g-software", "bug", "~release blocker"], pull_request=True)
 
-    assert repository_sync(client=GitHubClient(), full=True).outcome == "ok"
+    assert committed(lambda: repository_sync(client=GitHubClient(), full=True)).outcome == "ok"
     shown = _added(release, base)
     assert shown["#g-mdm"] == (sorted([blocker, unreleased_release["number"]]), 2, 0)
     assert shown["#g-software"] == ([], 1, 1)
 
     # Webhooks: a blocker fixed, a bug becomes a blocker, a P1 moves to another group.
     fake_github.update_issue(REPO, blocker, state="closed")
-    _webhook(client, queued, blocker)
+    committed(lambda: _webhook(client, queued, blocker))
     fake_github.update_issue(REPO, unreleased, labels=["#g-mdm", "bug", "~release blocker"])
-    _webhook(client, queued, unreleased)
+    committed(lambda: _webhook(client, queued, unreleased))
     fake_github.update_issue(REPO, p1, labels=["#g-mdm", "bug", "P1", "~unreleased bug"])
-    _webhook(client, queued, p1)
+    committed(lambda: _webhook(client, queued, p1))
     shown = _added(release, base)
     assert shown["#g-mdm"] == (sorted([unreleased_release["number"], unreleased]), 2, 1)
     assert shown["#g-software"] == ([], 0, 0)
@@ -117,7 +137,7 @@ def test_board_counts_equal_a_fresh_count_after_every_sync_and_webhook(
     new = add(REPO, labels=["#g-software", "~unreleased bug", ":release"])["number"]
     fake_github.update_issue(REPO, blocker, state="open")
     fake_github.update_issue(REPO, unreleased_release["number"], labels=["#g-mdm"])
-    assert repository_sync(client=GitHubClient()).outcome == "ok"
+    assert committed(lambda: repository_sync(client=GitHubClient())).outcome == "ok"
     shown = _added(release, base)
     assert shown["#g-mdm"] == (sorted([blocker, unreleased]), 1, 1)
     assert shown["#g-software"] == ([new], 1, 0)
@@ -160,3 +180,25 @@ def test_a_viewers_poll_redraws_after_a_webhook_and_not_after_an_idle_sync(
     assert redrawn.status_code == 200
     assert f"#{number}" in redrawn.content.decode()
     assert number in _shown(org["release"])["#g-mdm"][0]
+
+
+def test_the_board_reads_its_counts_once_per_mirror_change(org, fake_github, committed):
+    """Proof that the stored counts are what the board shows: a row changed behind the
+    writers' backs (no stamp move) is not seen until the stamp moves."""
+    release = org["release"]
+    assert committed(lambda: repository_sync(client=GitHubClient(), full=True)).outcome == "ok"
+    before = _shown(release)
+    issue = Issue.objects.create(
+        repository=Issue.objects.first().repository,
+        number=99_001,
+        title="Found behind the writers' backs",
+        state="open",
+        author_login="someone",
+        github_id=99_001,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    issue.labels.set(Label.objects.filter(name__in=["#g-mdm", "~release blocker"]))
+    assert _shown(release) == before
+    committed(mirror_changed)
+    assert 99_001 in _shown(release)["#g-mdm"][0]

@@ -22,6 +22,8 @@ from fleetops.github.models import (
     SyncRun,
     Tag,
 )
+from fleetops.github.selectors import mirror_counts
+from fleetops.github.stamp import mirror_changed
 from fleetops.github.upsert import _first_member_response_refresh
 from fleetops.org.models import Person, ProductGroup
 from worlds.scale.context import ScaleContext
@@ -309,7 +311,9 @@ def seed(ctx: ScaleContext) -> None:
         started_at=now,
         finished_at=timezone.now(),
         outcome="ok",
+        counts=mirror_counts(repository.full_name),  # what a full sync records at its end
     )
+    mirror_changed()  # written in bulk, as the sync would: pages must not read older results
     ctx.summary.append(
         f"mirror: {total:,} issues and PRs, {comments:,} comments, "
         "300 labels, 150 milestones, 1,500 tags"

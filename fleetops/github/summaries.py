@@ -1,0 +1,80 @@
+"""Results computed from the mirror, stored with the mirror stamp they were computed at.
+
+Some pages aggregate over every open item ever filed: the release board's per-group counts,
+the hygiene findings, the community queue. Their cost grew with the repository's history
+(ADR 0022). Each is now computed once per mirror change and stored in `MirrorSummary` with
+the stamp it was computed at; a view reads one row. The stamp moves after every commit that
+changes the mirror (`fleetops/github/stamp.py`), so a row whose stamp is the current one
+holds what a fresh computation would return, and any other row is ignored: a count on the
+board equals a fresh count after every sync and webhook, with no expiry to tune.
+
+The stamp is read *before* computing: a writer that commits meanwhile moves the stamp past
+the stored one, so the next view computes again (the stored row may hold newer data than
+its stamp, never older).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from fleetops.github.models import MirrorStamp, MirrorSummary
+from fleetops.github.stamp import STAMP_PK, mirror_stamp
+
+logger = logging.getLogger(__name__)
+KEEP = timedelta(days=7)  # rows for parameters nobody asked about for a week are dropped
+
+
+def summary_key(name: str, *params: Any) -> str:
+    """`name`, plus a digest of the parameters the result depends on (groups, branch, ...)."""
+    if not params:
+        return name
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
+    return f"{name}:{digest.hexdigest()[:24]}"
+
+
+def mirror_summary(key: str, compute: Callable[[], Any]) -> Any:
+    """The stored result for `key` if it was computed at the current stamp, else `compute()`.
+
+    One query when stored; otherwise the stamp, the computation and one write. `compute`
+    returns something JSON can hold (what is returned is always what JSON gives back, so a
+    stored and a fresh result look the same to the caller).
+    """
+    current = Coalesce(Subquery(MirrorStamp.objects.filter(pk=STAMP_PK).values("version")[:1]), 0)
+    stored = MirrorSummary.objects.filter(key=key, stamp=current).values_list("value", flat=True)
+    for (value,) in stored[:1]:  # kept in a list of one: a result may be JSON's null
+        return value
+    stamp = mirror_stamp()
+    started = time.perf_counter()
+    value = json.loads(json.dumps(compute()))
+    _store(key, stamp, value, round((time.perf_counter() - started) * 1000))
+    return value
+
+
+def _store(key: str, stamp: int, value: Any, compute_ms: int) -> None:
+    """Keep `value` unless a row computed at a later stamp is already there."""
+    now = timezone.now()
+    fields = {"stamp": stamp, "value": [value], "computed_at": now, "compute_ms": compute_ms}
+    try:
+        with transaction.atomic():
+            if MirrorSummary.objects.filter(key=key, stamp__lte=stamp).update(**fields):
+                return
+            if MirrorSummary.objects.filter(key=key).exists():
+                return  # a later stamp's result is stored: keep it
+            MirrorSummary.objects.filter(computed_at__lt=now - KEEP).delete()
+            MirrorSummary.objects.create(key=key, **fields)
+    except IntegrityError:
+        pass  # another request stored it first
+    except DatabaseError:
+        # Showing the fresh result matters; storing it is only a saving.
+        logger.warning("mirror summary %s not stored", key, exc_info=True)

@@ -1,0 +1,89 @@
+"""Results stored per mirror stamp: read while the stamp stands, recomputed once it moves."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fleetops.github import stamp
+from fleetops.github.models import MirrorSummary
+from fleetops.github.summaries import _store, mirror_summary, summary_key
+
+pytestmark = pytest.mark.django_db
+
+
+class Counting:
+    """A computation that says how often it ran."""
+
+    def __init__(self, value) -> None:
+        self.value, self.calls = value, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.value
+
+
+def test_computed_once_per_stamp(django_assert_num_queries):
+    compute = Counting({"#g-mdm": 3})
+    assert mirror_summary("counts", compute) == {"#g-mdm": 3}
+    with django_assert_num_queries(1):
+        assert mirror_summary("counts", compute) == {"#g-mdm": 3}
+    assert compute.calls == 1
+    stamp._bump()  # a sync or webhook committed a change
+    compute.value = {"#g-mdm": 4}
+    assert mirror_summary("counts", compute) == {"#g-mdm": 4}
+    assert compute.calls == 2
+    assert MirrorSummary.objects.get(key="counts").stamp == stamp.mirror_stamp()
+
+
+def test_a_result_from_an_older_stamp_does_not_replace_a_newer_one():
+    """A slow view that read the stamp before a write finishes after a fast one that read it
+    after: the slow one's result is dropped."""
+    stamp._bump()
+    slow = stamp.mirror_stamp()
+    stamp._bump()
+    assert mirror_summary("counts", lambda: "new") == "new"
+    _store("counts", slow, "old", 1)
+    row = MirrorSummary.objects.get(key="counts")
+    assert (row.value, row.stamp) == (["new"], slow + 1)
+
+
+def test_keys_differ_by_every_parameter():
+    assert summary_key("board", "a", ["x"], "b") != summary_key("board", "a", ["x"], "c")
+    assert summary_key("board", "a", ["x", "y"]) != summary_key("board", "a", ["y", "x"])
+    assert summary_key("board") == "board"
+    assert len(summary_key("board.group_counts", "r" * 500, list(range(100)))) < 200
+
+
+def test_a_failed_store_still_answers(monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(MirrorSummary.objects, "create", broken)
+    assert mirror_summary("counts", lambda: [1, 2]) == [1, 2]
+    assert not MirrorSummary.objects.filter(key="counts").exists()
+    assert mirror_summary("counts", lambda: [1, 2, 3]) == [1, 2, 3]  # not stored: computed
+
+
+# PostgreSQL's jsonb holds no NUL character (nor do the mirror's text columns it comes from).
+text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=json_values)
+def test_stored_and_fresh_results_look_the_same(value):
+    """What a view gets does not depend on whether it computed or read the result."""
+    stamp._bump()
+    fresh = mirror_summary("any", lambda: value)
+    stored = mirror_summary("any", lambda: pytest.fail("computed twice"))
+    assert fresh == stored
+    assert MirrorSummary.objects.get(key="any").value == [stored]
