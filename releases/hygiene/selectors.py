@@ -202,13 +202,17 @@ def _mirror_findings(by_label: dict[str, ProductGroup]) -> list[rules.Finding]:
     return [*_closing_keyword_findings(), *_unreleased_bug_label_findings(by_label)]
 
 
-def _stored_mirror_findings(*, first: int | None) -> tuple[dict[str, int], list[rules.Finding]]:
-    """The closing-keyword and unreleased-bug findings and their counts (the first `first`).
+def _stored_mirror_findings(
+    *, first: int | None = None, rule: str = "", start: int = 0
+) -> tuple[dict[str, int], list[rules.Finding]]:
+    """The closing-keyword and unreleased-bug findings' counts, and the findings from `start`
+    (the first `first` of them; of `rule` only, when given).
 
-    Both read every open PR or `~unreleased bug` issue ever filed, so they are computed once
-    per mirror change and stored (`fleetops/github/summaries.py`, ADR 0022); the key holds
-    what else they depend on (the repository, the groups' labels and EMs). The board's
-    panel keeps a second row with only its first findings and the counts.
+    Both rules read every open PR or `~unreleased bug` issue ever filed, so their findings
+    are computed once per mirror change and stored (`fleetops/github/summaries.py`, ADR
+    0022); the key holds what else they depend on (the repository, the groups' labels and
+    EMs). A part (the board's first five, a page of the hygiene page) is stored as its own
+    row, so a view decodes what it shows, not every finding.
     """
     by_label = _groups_by_label()
     ems = sorted(
@@ -222,11 +226,18 @@ def _stored_mirror_findings(*, first: int | None) -> tuple[dict[str, int], list[
         counts = Counter(finding.rule for finding in findings)
         return {"counts": dict(counts), "findings": [asdict(f) for f in findings]}
 
-    def head() -> dict:
+    def part() -> dict:
         stored = mirror_summary(key, every)
-        return {**stored, "findings": stored["findings"][:first]}
+        rows = [row for row in stored["findings"] if not rule or row["rule"] == rule]
+        stop = None if first is None else start + first
+        return {**stored, "findings": rows[start:stop]}
 
-    stored = mirror_summary(f"{key}:{first}", head) if first else mirror_summary(key, every)
+    whole = first is None and not rule and not start
+    stored = (
+        mirror_summary(key, every)
+        if whole
+        else mirror_summary(f"{key}:{rule}:{start}:{first}", part)
+    )
     return stored["counts"], [rules.Finding(**row) for row in stored["findings"]]
 
 
@@ -268,3 +279,65 @@ def release_hygiene(*, release: Release, first: int | None = None) -> HygieneSum
         {rule: counts.get(rule, 0) for rule in rules.RULES},
         findings if first is None else findings[:first],
     )
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HygienePage:
+    """One page of the hygiene page: the counts of every rule, `size` findings of one rule
+    (or of all), and where they sit in the whole list."""
+
+    summary: HygieneSummary
+    rule: str
+    number: int
+    size: int
+    count: int  # findings of the chosen rule (or all)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def first_shown(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.count else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.number * self.size, self.count)
+
+    @property
+    def findings(self) -> list[rules.Finding]:
+        return self.summary.findings
+
+
+def release_hygiene_page(
+    *, release: Release, rule: str = "", page: int = 1, size: int = PAGE_SIZE
+) -> HygienePage:
+    """The findings of `rule` (all when empty) on page `page` (past the last: the last).
+
+    Reads the stored counts and one stored page of findings (ADR 0022); the RC-merge rule,
+    bounded by the open PRs into the RC branch, is checked fresh.
+    """
+    rule = rule if rule in rules.RULES else ""
+    branch = rc_branch_of(release)
+    merges = rc_merge_findings(rc_branch=branch, release=release)
+    stored_counts, _ = _stored_mirror_findings(first=0)
+    counts = {r: stored_counts.get(r, 0) for r in rules.RULES} | {rules.RC_MERGE: len(merges)}
+    count = counts[rule] if rule else sum(counts.values())
+    number = min(max(page, 1), max(1, -(-count // size)))
+    start = (number - 1) * size
+    if rule == rules.RC_MERGE:
+        findings = merges[start : start + size]
+    else:
+        in_store = count - (0 if rule else len(merges))
+        _, findings = (
+            _stored_mirror_findings(first=size, rule=rule, start=start)
+            if start < in_store
+            else ({}, [])
+        )
+        if not rule and start + size > in_store:  # the page reaches into the RC-merge rule's
+            findings = [*findings, *merges[max(0, start - in_store) : start + size - in_store]]
+    summary = HygieneSummary(branch, counts, findings)
+    return HygienePage(summary=summary, rule=rule, number=number, size=size, count=count)

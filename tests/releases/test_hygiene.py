@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from releases.board.models import MergeException, ReleaseCandidate
-from releases.hygiene.selectors import hygiene_findings, release_hygiene
+from releases.hygiene.selectors import hygiene_findings, release_hygiene, release_hygiene_page
 from tests.releases.factories import mirror_issue
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,48 @@ def test_the_boards_summary_counts_what_the_page_lists(mirror):
     assert board.counts["unreleased-bug-labels"] == 5  # 102, 110, 111, 112, 115
     assert board.total == full.total == len(full.findings)
     assert board.findings == full.findings[:5]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 50])
+@pytest.mark.parametrize("rule", ["", "closing-keyword", "unreleased-bug-labels", "rc-merge"])
+def test_the_pages_together_list_every_finding_once(mirror, rule, size):
+    """Each rule's pages (and the all-rules pages) are the full list cut in order."""
+    for number in range(120, 127):  # seven more unreleased bugs missing labels
+        _issue(number, "bug", "~unreleased bug")
+    release = mirror["release"]
+    full = [f for f in release_hygiene(release=release).findings if not rule or f.rule == rule]
+    first = release_hygiene_page(release=release, rule=rule, page=1, size=size)
+    assert first.count == len(full)
+    assert first.summary.counts == release_hygiene(release=release).counts
+    listed = []
+    for number in range(1, first.pages + 1):
+        page = release_hygiene_page(release=release, rule=rule, page=number, size=size)
+        assert len(page.findings) == page.last_shown - page.first_shown + 1
+        listed.extend(page.findings)
+    assert listed == full
+    last = release_hygiene_page(release=release, rule=rule, page=10**6, size=size)
+    assert last.number == first.pages  # past the end: the last page
+    assert last.findings == full[(first.pages - 1) * size :]
+
+
+def test_the_page_is_paged_and_a_bad_page_number_is_a_400(mirror, client):
+    for number in range(120, 180):
+        _issue(number, "bug", "~unreleased bug")
+    client.force_login(mirror["outsider"])
+    url = reverse("releases:hygiene", args=["4.75.0"])
+    page = client.get(url).content.decode()
+    assert "65 findings" in page  # 5 of the fixture and 60 more
+    assert "1\N{EN DASH}50 shown" in page
+    assert page.count('class="finding"') == 50
+    assert 'rel="next" href="?page=2"' in page
+    second = client.get(url + "?page=2").content.decode()
+    assert second.count('class="finding"') == 15
+    assert 'rel="prev"' in second
+    filtered = client.get(url + "?rule=unreleased-bug-labels&page=2").content.decode()
+    assert filtered.count('class="finding"') == 11  # 61 of that rule
+    assert 'href="?rule=unreleased-bug-labels&amp;page=1"' in filtered
+    for bad in ["x", "0", "-1", "1.5", "9" * 30]:
+        response = client.get(url, {"page": bad})
+        assert response.status_code == 400
+        assert "is not a page number" in response.content.decode()
+        assert response.content.decode().count('class="finding"') == 50
