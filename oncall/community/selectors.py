@@ -6,6 +6,7 @@ The SLA rules themselves (business time, the SLAs, when an issue is stale) are i
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from fleetops.github.models import (
     IssueComment,
     IssueQuerySet,
 )
+from fleetops.github.summaries import mirror_summary, summary_key
 from fleetops.org.rules import PACIFIC
 from oncall.community.rules import (
     FIRST_RESPONSE_SLA,
@@ -73,10 +75,11 @@ class CommunityQueue:
     clock_stopped: str = ""  # why SLA clocks are not running now ("" when they are)
     quiet_total: int = 0
     stale_total: int = 0
+    waiting_overdue: int = 0  # of all waiting items, not only the ones shown
 
     @property
     def overdue_count(self) -> int:
-        return sum(1 for item in self.waiting if item.overdue)
+        return self.waiting_overdue
 
 
 @dataclass(frozen=True)
@@ -141,21 +144,7 @@ def community_pull_requests_quiet(
     mirror holds conversation comments, not review comments, so a review alone does not
     count as a follow-up.
     """
-    pulls = (
-        _community_open()
-        .pull_requests()
-        .filter(draft=False)
-        .annotate(
-            last_member_at=Max(
-                "comments__created_at",
-                filter=Q(
-                    comments__author_association__in=MEMBER_ASSOCIATIONS,
-                    comments__author_is_bot=False,
-                ),
-            )
-        )
-        .order_by("created_at", "number")
-    )
+    pulls = _quiet_candidates().order_by("created_at", "number")
     zone = PACIFIC  # business hours: "9am - 5pm Pacific", whatever the settings say
     items = []
     for pull in pulls:
@@ -164,6 +153,42 @@ def community_pull_requests_quiet(
         if seconds > FOLLOW_UP_SLA:
             items.append(CommunityItem(pull, since, seconds, FOLLOW_UP_SLA))
     return sorted(items, key=lambda item: item.since)
+
+
+def _quiet_candidates() -> IssueQuerySet:
+    """Open community PRs (not drafts), each with its last member comment's moment."""
+    member = Q(comments__author_association__in=MEMBER_ASSOCIATIONS, comments__author_is_bot=False)
+    return (
+        _community_open()
+        .pull_requests()
+        .filter(draft=False)
+        .annotate(last_member_at=Max("comments__created_at", filter=member))
+    )
+
+
+def _stale_candidates() -> IssueQuerySet:
+    """Open community issues whose last comment by a person is a member's, oldest first,
+    with who asked."""
+    human = Q(comments__author_is_bot=False)
+    member = human & Q(comments__author_association__in=MEMBER_ASSOCIATIONS)
+    asker = (
+        IssueComment.objects.filter(
+            issue_id=OuterRef("pk"), author_association__in=MEMBER_ASSOCIATIONS, author_is_bot=False
+        )
+        .order_by("-created_at", "-github_id")
+        .values("author_login")[:1]
+    )
+    return (
+        _community_open()
+        .issues()
+        .annotate(
+            last_human_at=Max("comments__created_at", filter=human),
+            last_member_at=Max("comments__created_at", filter=member),
+            asked_by=Subquery(asker),
+        )
+        .filter(last_member_at__isnull=False, last_member_at=F("last_human_at"))
+        .order_by("last_member_at", "number")
+    )
 
 
 def community_issues_stale(*, now: dt.datetime) -> list[StaleIssue]:
@@ -177,27 +202,7 @@ def community_issues_stale(*, now: dt.datetime) -> list[StaleIssue]:
     commented since. Two queries whatever the data: the issues (with who asked), and what
     fleetops sent since the oldest question (dry-run or not), to show beside them.
     """
-    human = Q(comments__author_is_bot=False)
-    member = human & Q(comments__author_association__in=MEMBER_ASSOCIATIONS)
-    asker = (
-        IssueComment.objects.filter(
-            issue_id=OuterRef("pk"), author_association__in=MEMBER_ASSOCIATIONS, author_is_bot=False
-        )
-        .order_by("-created_at", "-github_id")
-        .values("author_login")[:1]
-    )
-    issues = list(
-        _community_open()
-        .issues()
-        .annotate(
-            last_human_at=Max("comments__created_at", filter=human),
-            last_member_at=Max("comments__created_at", filter=member),
-            asked_by=Subquery(asker),
-        )
-        .filter(last_member_at__isnull=False, last_member_at=F("last_human_at"))
-        .filter(last_member_at__lte=stale_cutoff(now))
-        .order_by("last_member_at", "number")
-    )
+    issues = list(_stale_candidates().filter(last_member_at__lte=stale_cutoff(now)))
     oldest = min((i.last_member_at for i in issues), default=now)
     writes: dict[str, list[GitHubWrite]] = defaultdict(list)
     for write in GitHubWrite.objects.filter(
@@ -216,25 +221,113 @@ def community_issues_stale(*, now: dt.datetime) -> list[StaleIssue]:
 
 
 def community_queue(*, now: dt.datetime | None = None) -> CommunityQueue:
-    """The on-call engineer's community work: waiting, quiet PRs, stale issues."""
+    """The on-call engineer's community work: waiting, quiet PRs, stale issues.
+
+    The same lists as `community_waiting`, `community_pull_requests_quiet` and
+    `community_issues_stale` (tested equal), but each list's clocks (the moment each item's
+    clock started, oldest first) are computed once per mirror change and stored (ADR 0022);
+    a view decodes the clocks, finds how many are past their SLA by bisection (business
+    time only grows with age, so the overdue items are a prefix), and reads the 25 shown.
+    """
     now = now or timezone.now()
     zone = PACIFIC  # business hours: "9am - 5pm Pacific", whatever the settings say
     holidays = holiday_names(
         first=now.astimezone(zone).date() - dt.timedelta(days=800), last=now.astimezone(zone).date()
     )
-    waiting, total = community_waiting(now=now, holidays=holidays)
-    stopped = clock_stopped_reason(now.astimezone(zone), holidays=holidays)
-    quiet = community_pull_requests_quiet(now=now, holidays=holidays)
-    stale = community_issues_stale(now=now)
-    return CommunityQueue(
-        waiting=waiting,
-        waiting_total=total,
-        quiet_pull_requests=quiet[:COMMUNITY_LIST_LIMIT],
-        stale=stale[:COMMUNITY_LIST_LIMIT],
-        clock_stopped=stopped,
-        quiet_total=len(quiet),
-        stale_total=len(stale),
+    clocks = mirror_summary(
+        summary_key("community.clocks", settings.GITHUB_REPOSITORY), _community_clocks
     )
+
+    def business(moment: dt.datetime) -> int:
+        return business_seconds_between(moment, now, holidays=holidays, zone=zone)
+
+    def past(rows: list, sla: int) -> int:
+        """How many of `rows` (oldest first) are past `sla` business seconds now."""
+        return bisect.bisect_left(rows, True, key=lambda row: not business(_moment(row[0])) > sla)
+
+    waiting_rows = clocks["waiting"][:COMMUNITY_LIST_LIMIT]
+    quiet_total = past(clocks["quiet"], FOLLOW_UP_SLA)
+    quiet_rows = clocks["quiet"][: min(quiet_total, COMMUNITY_LIST_LIMIT)]
+    cutoff = _micros(stale_cutoff(now))
+    stale_total = bisect.bisect_right(clocks["stale"], cutoff, key=lambda row: row[0])
+    stale_rows = clocks["stale"][: min(stale_total, COMMUNITY_LIST_LIMIT)]
+    shown = Issue.objects.select_related("repository").in_bulk(
+        [row[1] for row in (*waiting_rows, *quiet_rows, *stale_rows)]
+    )
+
+    def items(rows: list, sla: int) -> list[CommunityItem]:
+        return [
+            CommunityItem(shown[pk], _moment(at), business(_moment(at)), sla)
+            for at, pk in rows
+            if pk in shown
+        ]
+
+    stale = [
+        StaleIssue(issue=shown[pk], asked_at=_moment(at), asked_by=asked_by)
+        for at, pk, asked_by in stale_rows
+        if pk in shown
+    ]
+    return CommunityQueue(
+        waiting=items(waiting_rows, FIRST_RESPONSE_SLA),
+        waiting_total=len(clocks["waiting"]),
+        waiting_overdue=past(clocks["waiting"], FIRST_RESPONSE_SLA),
+        quiet_pull_requests=items(quiet_rows, FOLLOW_UP_SLA),
+        stale=_with_writes(stale),
+        clock_stopped=clock_stopped_reason(now.astimezone(zone), holidays=holidays),
+        quiet_total=quiet_total,
+        stale_total=stale_total,
+    )
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _micros(moment: dt.datetime) -> int:
+    """A moment as whole microseconds since the epoch: exact, ordered, and JSON can hold it."""
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _moment(micros: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=micros)
+
+
+def _community_clocks() -> dict[str, list]:
+    """Each community list's items as [clock start, issue id(, who asked)], oldest first."""
+    waiting = (
+        _community_open()
+        .filter(first_member_response_at__isnull=True)
+        .order_by("created_at", "number")
+        .values_list("created_at", "pk")
+    )
+    quiet = sorted(  # as `community_pull_requests_quiet` orders them
+        (_micros(pull.last_member_at or pull.created_at), pull.created_at, pull.number, pull.pk)
+        for pull in _quiet_candidates().select_related(None).only("pk", "number", "created_at")
+    )
+    stale = _stale_candidates().values_list("last_member_at", "pk", "asked_by")
+    return {
+        "waiting": [[_micros(at), pk] for at, pk in waiting],
+        "quiet": [[at, pk] for at, _, _, pk in quiet],
+        "stale": [[_micros(at), pk, asked_by or ""] for at, pk, asked_by in stale],
+    }
+
+
+def _with_writes(stale: list[StaleIssue]) -> list[StaleIssue]:
+    """Each stale issue with what fleetops sent about it since the question (one query)."""
+    if not stale:
+        return []
+    oldest = min(entry.asked_at for entry in stale)
+    prefixes = {entry.dedupe_prefix for entry in stale}
+    writes: dict[str, list[GitHubWrite]] = defaultdict(list)
+    for write in GitHubWrite.objects.filter(
+        dedupe_key__startswith=f"{STALE_KEY}:", created_at__gte=oldest
+    ).order_by("created_at", "pk"):
+        prefix = write.dedupe_key.rsplit(":", 1)[0]
+        if prefix in prefixes:
+            writes[prefix].append(write)
+    return [
+        StaleIssue(entry.issue, entry.asked_at, entry.asked_by, tuple(writes[entry.dedupe_prefix]))
+        for entry in stale
+    ]
 
 
 def handoff_summary(*, now: dt.datetime | None = None) -> dict:
