@@ -217,7 +217,8 @@ def main() -> None:
             profiler.enable()
             client.get(endpoint.url, headers=headers, secure=True)
             profiler.disable()
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+            stats = pstats.Stats(profiler, stream=sys.stderr)
+            stats.sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(60)
     if args.json:
         print(
             json.dumps(

@@ -36,7 +36,11 @@ KEEP = timedelta(days=7)  # rows for parameters nobody asked about for a week ar
 
 
 def summary_key(name: str, *params: Any) -> str:
-    """`name`, plus a digest of the parameters the result depends on (groups, branch, ...)."""
+    """`name`, plus a digest of the parameters the result depends on (groups, branch, ...).
+
+    A name ends with the version of its value's shape (`board.group_counts.v1`): a change of
+    shape gets a new version, so no code ever reads a row written in another shape.
+    """
     if not params:
         return name
     digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
@@ -52,8 +56,10 @@ def mirror_summary(key: str, compute: Callable[[], Any]) -> Any:
     """
     current = Coalesce(Subquery(MirrorStamp.objects.filter(pk=STAMP_PK).values("version")[:1]), 0)
     stored = MirrorSummary.objects.filter(key=key, stamp=current).values_list("value", flat=True)
-    for (value,) in stored[:1]:  # kept in a list of one: a result may be JSON's null
-        return value
+    for wrapped in stored[:1]:
+        if isinstance(wrapped, list) and len(wrapped) == 1:  # a list of one: a result may be null
+            return wrapped[0]
+        logger.warning("mirror summary %s holds an unexpected value: computed again", key)
     stamp = mirror_stamp()
     started = time.perf_counter()
     value = json.loads(json.dumps(compute()))

@@ -235,7 +235,7 @@ def community_queue(*, now: dt.datetime | None = None) -> CommunityQueue:
         first=now.astimezone(zone).date() - dt.timedelta(days=800), last=now.astimezone(zone).date()
     )
     clocks = mirror_summary(
-        summary_key("community.clocks", settings.GITHUB_REPOSITORY), _community_clocks
+        summary_key("community.clocks.v1", settings.GITHUB_REPOSITORY), _community_clocks
     )
 
     def business(moment: dt.datetime) -> int:

@@ -131,7 +131,7 @@ def group_counts(*, labels: list[str], branch: str) -> dict[str, dict]:
     stored (`fleetops/github/summaries.py`, ADR 0022): a view reads one row.
     """
     labels = sorted(set(labels))
-    key = summary_key("board.group_counts", settings.GITHUB_REPOSITORY, labels, branch)
+    key = summary_key("board.group_counts.v1", settings.GITHUB_REPOSITORY, labels, branch)
     return mirror_summary(key, lambda: _count_groups(labels, branch))
 
 

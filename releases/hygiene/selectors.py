@@ -219,7 +219,7 @@ def _stored_mirror_findings(
         (label, group.engineering_manager.name if group.engineering_manager else "")
         for label, group in by_label.items()
     )
-    key = summary_key("hygiene.findings", settings.GITHUB_REPOSITORY, ems)
+    key = summary_key("hygiene.findings.v1", settings.GITHUB_REPOSITORY, ems)
 
     def every() -> dict:
         findings = _mirror_findings(by_label)

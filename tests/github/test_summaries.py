@@ -87,3 +87,14 @@ def test_stored_and_fresh_results_look_the_same(value):
     stored = mirror_summary("any", lambda: pytest.fail("computed twice"))
     assert fresh == stored
     assert MirrorSummary.objects.get(key="any").value == [stored]
+
+
+@pytest.mark.parametrize("odd", [{"counts": 1}, [], [1, 2], "text", {}])
+def test_a_row_in_an_unexpected_shape_is_computed_again(odd):
+    """No stored row, however odd, breaks a page: it is ignored and replaced."""
+    stamp._bump()
+    MirrorSummary.objects.create(
+        key="counts", stamp=stamp.mirror_stamp(), value=odd, computed_at="2026-12-01T00:00Z"
+    )
+    assert mirror_summary("counts", lambda: {"#g-mdm": 2}) == {"#g-mdm": 2}
+    assert mirror_summary("counts", lambda: pytest.fail("stored")) == {"#g-mdm": 2}
