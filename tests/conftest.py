@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 def _mirror_written(sender, **kwargs) -> None:
     from fleetops.github import stamp
 
-    stamp._bump()
+    stamp.stamp_move()
 
 
 @pytest.fixture(autouse=True)

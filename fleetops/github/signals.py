@@ -15,6 +15,9 @@ from django.dispatch import Signal
 logger = logging.getLogger(__name__)
 
 mirror_synced = Signal()  # kwargs: trigger ("sync" | "command" | "webhook")
+# Sent by a worker after any mirror change: receivers recompute what their pages store per
+# mirror stamp (`fleetops/github/summaries.py`). No kwargs; receivers must not raise.
+summaries_refresh = Signal()
 
 
 def mirror_synced_send(*, trigger: str) -> list[str]:

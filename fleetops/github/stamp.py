@@ -36,6 +36,16 @@ def mirror_changed() -> None:
 
 
 def _bump() -> None:
+    if stamp_move():
+        # What pages store per stamp (`summaries.py`) is recomputed by a worker, so that
+        # the next viewer reads it instead of computing it.
+        from fleetops.github.summaries import summaries_refresh_soon  # noqa: PLC0415
+
+        summaries_refresh_soon()
+
+
+def stamp_move() -> bool:
+    """Move the stamp now (no refresh); False if the database refused."""
     try:
         if not MirrorStamp.objects.filter(pk=STAMP_PK).update(version=F("version") + 1):
             MirrorStamp.objects.bulk_create(
@@ -44,6 +54,8 @@ def _bump() -> None:
     except DatabaseError:
         # The data is committed; the board's ETag also changes every minute.
         logger.warning("mirror stamp not moved", exc_info=True)
+        return False
+    return True
 
 
 def mirror_stamp() -> int:

@@ -11,6 +11,12 @@ board equals a fresh count after every sync and webhook, with no expiry to tune.
 The stamp is read *before* computing: a writer that commits meanwhile moves the stamp past
 the stored one, so the next view computes again (the stored row may hold newer data than
 its stamp, never older).
+
+After a writer's commit moves the stamp, a worker recomputes what the apps store
+(`summaries_refresh`, a signal the apps answer, since the mirror imports no app), so
+viewers read results instead of paying for them: at most one refresh is queued at a time,
+and a refresh that starts clears the mark, so a write during it queues the next. With
+Celery eager (`make run`), nothing is queued: the first view after a change computes.
 """
 
 from __future__ import annotations
@@ -23,16 +29,23 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fleetops.github.models import MirrorStamp, MirrorSummary
+from fleetops.github.signals import summaries_refresh
 from fleetops.github.stamp import STAMP_PK, mirror_stamp
 
 logger = logging.getLogger(__name__)
 KEEP = timedelta(days=7)  # rows for parameters nobody asked about for a week are dropped
+REFRESH_PENDING = "mirror-summaries-refresh-pending"
+REFRESH_TASK = "fleetops.github.tasks.mirror_summaries_refresh_task"
+REFRESH_DELAY = 2  # seconds: the writes of one sync page or a burst of webhooks, one refresh
 
 
 def summary_key(name: str, *params: Any) -> str:
@@ -84,3 +97,28 @@ def _store(key: str, stamp: int, value: Any, compute_ms: int) -> None:
     except DatabaseError:
         # Showing the fresh result matters; storing it is only a saving.
         logger.warning("mirror summary %s not stored", key, exc_info=True)
+
+
+def summaries_refresh_soon() -> None:
+    """Queue one refresh of the stored results, unless one is already queued."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    try:
+        if cache.add(REFRESH_PENDING, 1, timeout=300):
+            # By name: the mirror's writers sit below its tasks (import-linter's layers).
+            current_app.send_task(REFRESH_TASK, countdown=REFRESH_DELAY)
+    except Exception:  # a broker that is down: only a saving is lost, views compute on a miss
+        logger.warning("mirror summaries refresh not queued", exc_info=True)
+
+
+def summaries_refresh_now() -> list[str]:
+    """Recompute what the apps store per stamp (the worker's task); their summaries."""
+    cache.delete(REFRESH_PENDING)  # a write from now on queues the next refresh
+    done = []
+    for receiver, result in summaries_refresh.send_robust(sender=None):
+        if isinstance(result, Exception):
+            logger.warning("mirror summaries: %s failed: %s", receiver, result)
+            done.append(f"failed: {result}")
+        else:
+            done.append(str(result))
+    return done

@@ -11,6 +11,7 @@ from fleetops.github.boards.services import boards_sync
 from fleetops.github.client import GitHubPermanentError, GitHubRateLimited, GitHubTransientError
 from fleetops.github.locks import SyncLocked
 from fleetops.github.signals import mirror_synced_send
+from fleetops.github.summaries import summaries_refresh_now
 from fleetops.github.sync import repository_sync, tag_dates_backfill
 from fleetops.github.upsert import MalformedPayload
 from fleetops.github.webhooks import (
@@ -111,3 +112,9 @@ def boards_sync_task(self, trigger: str = "schedule") -> str:
     if run is None:
         return "boards sync: no boards configured"
     return f"boards sync {run.outcome}: {run.requests} requests, {run.rows} rows changed"
+
+
+@shared_task(acks_late=True)
+def mirror_summaries_refresh_task() -> str:
+    """Recompute what pages store per mirror stamp, after a change (queued by the stamp)."""
+    return "mirror summaries: " + "; ".join(summaries_refresh_now())

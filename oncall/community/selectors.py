@@ -234,9 +234,7 @@ def community_queue(*, now: dt.datetime | None = None) -> CommunityQueue:
     holidays = holiday_names(
         first=now.astimezone(zone).date() - dt.timedelta(days=800), last=now.astimezone(zone).date()
     )
-    clocks = mirror_summary(
-        summary_key("community.clocks.v1", settings.GITHUB_REPOSITORY), _community_clocks
-    )
+    clocks = _stored_clocks()
 
     def business(moment: dt.datetime) -> int:
         return business_seconds_between(moment, now, holidays=holidays, zone=zone)
@@ -277,6 +275,18 @@ def community_queue(*, now: dt.datetime | None = None) -> CommunityQueue:
         quiet_total=quiet_total,
         stale_total=stale_total,
     )
+
+
+def _stored_clocks() -> dict[str, list]:
+    return mirror_summary(
+        summary_key("community.clocks.v1", settings.GITHUB_REPOSITORY), _community_clocks
+    )
+
+
+def community_clocks_refresh(sender: object, **kwargs: object) -> str:
+    """After a mirror change (a worker, `fleetops.github.summaries`): store the clocks."""
+    clocks = _stored_clocks()
+    return f"community: {sum(len(rows) for rows in clocks.values())} clocks"
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

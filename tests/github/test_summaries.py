@@ -31,7 +31,7 @@ def test_computed_once_per_stamp(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert mirror_summary("counts", compute) == {"#g-mdm": 3}
     assert compute.calls == 1
-    stamp._bump()  # a sync or webhook committed a change
+    stamp.stamp_move()  # a sync or webhook committed a change
     compute.value = {"#g-mdm": 4}
     assert mirror_summary("counts", compute) == {"#g-mdm": 4}
     assert compute.calls == 2
@@ -41,9 +41,9 @@ def test_computed_once_per_stamp(django_assert_num_queries):
 def test_a_result_from_an_older_stamp_does_not_replace_a_newer_one():
     """A slow view that read the stamp before a write finishes after a fast one that read it
     after: the slow one's result is dropped."""
-    stamp._bump()
+    stamp.stamp_move()
     slow = stamp.mirror_stamp()
-    stamp._bump()
+    stamp.stamp_move()
     assert mirror_summary("counts", lambda: "new") == "new"
     _store("counts", slow, "old", 1)
     row = MirrorSummary.objects.get(key="counts")
@@ -82,7 +82,7 @@ json_values = st.recursive(
 @given(value=json_values)
 def test_stored_and_fresh_results_look_the_same(value):
     """What a view gets does not depend on whether it computed or read the result."""
-    stamp._bump()
+    stamp.stamp_move()
     fresh = mirror_summary("any", lambda: value)
     stored = mirror_summary("any", lambda: pytest.fail("computed twice"))
     assert fresh == stored
@@ -92,9 +92,56 @@ def test_stored_and_fresh_results_look_the_same(value):
 @pytest.mark.parametrize("odd", [{"counts": 1}, [], [1, 2], "text", {}])
 def test_a_row_in_an_unexpected_shape_is_computed_again(odd):
     """No stored row, however odd, breaks a page: it is ignored and replaced."""
-    stamp._bump()
+    stamp.stamp_move()
     MirrorSummary.objects.create(
         key="counts", stamp=stamp.mirror_stamp(), value=odd, computed_at="2026-12-01T00:00Z"
     )
     assert mirror_summary("counts", lambda: {"#g-mdm": 2}) == {"#g-mdm": 2}
     assert mirror_summary("counts", lambda: pytest.fail("stored")) == {"#g-mdm": 2}
+
+
+def test_writes_queue_one_refresh_until_it_starts(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """Many writes, one queued refresh; a refresh that starts lets the next write queue."""
+    from django.core.cache import cache
+
+    from fleetops.github import summaries
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(summaries.REFRESH_PENDING)
+    sent = []
+    monkeypatch.setattr(summaries.current_app, "send_task", lambda name, **kw: sent.append(name))
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            stamp.mirror_changed()
+    assert sent == [summaries.REFRESH_TASK]
+    summaries.summaries_refresh_now()
+    with django_capture_on_commit_callbacks(execute=True):
+        stamp.mirror_changed()
+    assert len(sent) == 2
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # `make run`: the first view computes instead
+    cache.delete(summaries.REFRESH_PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        stamp.mirror_changed()
+    assert len(sent) == 2
+
+
+def test_a_broker_that_is_down_loses_only_the_refresh(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from fleetops.github import summaries
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(summaries.REFRESH_PENDING)
+
+    def down(name, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(summaries.current_app, "send_task", down)
+    before = stamp.mirror_stamp()
+    with django_capture_on_commit_callbacks(execute=True):
+        stamp.mirror_changed()
+    assert stamp.mirror_stamp() == before + 1
