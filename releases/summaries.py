@@ -7,8 +7,8 @@ page read (ADR 0022), so that their viewers find it stored.
 
 from __future__ import annotations
 
+from releases.board.counts import group_counts
 from releases.board.models import Release
-from releases.board.selectors import group_counts
 from releases.hygiene.panels import BOARD_FINDINGS
 from releases.hygiene.selectors import release_hygiene, release_hygiene_page
 

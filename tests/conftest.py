@@ -61,6 +61,20 @@ def mirror_writes_move_the_stamp():
         m2m_changed.disconnect(sender=model, dispatch_uid=f"{uid}-m2m-{model}")
 
 
+@pytest.fixture(autouse=True)
+def summaries_refresh_off(request, monkeypatch):
+    """Mirror writes queue no refresh task, except in tests that say so (or run a worker).
+
+    A task sent outside `tests.worker.celery_worker()` would fix Celery's routing on the
+    default queue, which the test worker does not consume.
+    """
+    if request.node.get_closest_marker("worker") or request.node.get_closest_marker(
+        "summaries_refresh"
+    ):
+        return
+    monkeypatch.setattr("fleetops.github.summaries.summaries_refresh_soon", lambda: None)
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

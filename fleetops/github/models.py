@@ -476,35 +476,6 @@ class BranchHead(models.Model):
         return f"{self.name}@{self.sha[:7]}"
 
 
-class MirrorStamp(models.Model):
-    """One row: a number that changes after every mirror write a page can show.
-
-    Viewers of the release board poll with it as part of an ETag (`fleetops/github/stamp.py`).
-    """
-
-    version = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"mirror stamp {self.version}"
-
-
-class MirrorSummary(models.Model):
-    """A result computed from the mirror, stored with the mirror stamp it was computed at.
-
-    Pages that aggregate over the whole history (the board's per-group counts, the hygiene
-    findings, the community queue) read one row instead of recounting on every view; a
-    row whose stamp is not the current one is never shown (`fleetops/github/summaries.py`).
-    """
-
-    key = models.CharField(max_length=200, unique=True)
-    stamp = models.PositiveBigIntegerField()
-    value = models.JSONField()
-    computed_at = models.DateTimeField()
-    compute_ms = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key} @ {self.stamp}"
-
-
-# The boards live in their own module; importing them here registers them with the app.
+# The boards and the stamp live in their own modules; importing them here registers them.
 from fleetops.github.boards.models import Board, BoardColumn, BoardItem  # noqa: E402, F401
+from fleetops.github.stamps import MirrorStamp, MirrorSummary  # noqa: E402, F401

@@ -15,8 +15,8 @@ from fleetops.org import roles
 from fleetops.org.models import ProductGroup
 from releases.board import rules
 from releases.board.activity import activity_record
+from releases.board.counts import group_release_blockers
 from releases.board.models import Release, ReleaseCandidate, Signoff, SignoffEvent
-from releases.board.selectors import group_release_blockers
 from releases.permissions import can_note, ensure_can_sign
 
 NOTE_MAX = 2000

@@ -100,6 +100,7 @@ def test_a_row_in_an_unexpected_shape_is_computed_again(odd):
     assert mirror_summary("counts", lambda: pytest.fail("stored")) == {"#g-mdm": 2}
 
 
+@pytest.mark.summaries_refresh
 def test_writes_queue_one_refresh_until_it_starts(
     monkeypatch, settings, django_capture_on_commit_callbacks
 ):
@@ -127,6 +128,7 @@ def test_writes_queue_one_refresh_until_it_starts(
     assert len(sent) == 2
 
 
+@pytest.mark.summaries_refresh
 def test_a_broker_that_is_down_loses_only_the_refresh(
     monkeypatch, settings, django_capture_on_commit_callbacks
 ):

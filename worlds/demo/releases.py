@@ -15,7 +15,7 @@ from django.db import transaction
 from fleetops.github.gateway import branch_create, issue_create
 from fleetops.github.models import Issue, Milestone
 from fleetops.org.models import Person, ProductGroup, Sprint
-from releases.board.selectors import group_release_blockers
+from releases.board.counts import group_release_blockers
 from releases.board.services import release_signoffs_ensure
 from releases.models import (
     Activity,
