@@ -2,14 +2,17 @@
 
     .venv/bin/python benchmarks/sync.py [--issues 40000] [--comments 120000] [--json]
         [--database-url postgres://postgres@127.0.0.1:5432/fleetops_bench]
+        [--redis-url redis://127.0.0.1:6379/9]
 
 A fake GitHub on loopback (tests/fakegithub) is filled with the repository; each sync runs
 in its own child process (so the fake's memory is not counted) against a fresh database
 (SQLite in a temporary folder unless --database-url names another; a PostgreSQL database
 named there is dropped and created). It prints requests made, wall time, rows per second
 and the child's peak resident memory (tracemalloc would slow the sync threefold),
-for the full sync and for an incremental sync after 50 issues changed. Nothing here is a
-test: it prints numbers, it asserts nothing.
+for the full sync and for an incremental sync after 50 issues changed. With --redis-url the
+sync runs as on a worker: each committed page queues the pages' summaries refresh (ADR
+0022) on that Redis (nothing consumes it here); without, Celery is eager and queues
+nothing. Nothing here is a test: it prints numbers, it asserts nothing.
 """
 
 from __future__ import annotations
@@ -101,6 +104,11 @@ def main() -> None:
     parser.add_argument("--tags", type=int, default=1_500)
     parser.add_argument("--changes", type=int, default=50)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="sync as a worker would (each commit queues the summaries refresh on this Redis)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
@@ -132,7 +140,7 @@ def main() -> None:
             "GITHUB_API_URL": fake.url,
             "GITHUB_TOKEN": "benchmark",
             "GITHUB_REPOSITORY": REPO,
-            "REDIS_URL": "",
+            "REDIS_URL": args.redis_url,
         }
         env.pop("PYENV_VERSION", None)
         model = fake.repo(REPO)

@@ -31,7 +31,7 @@ def hygiene(request: HtmxHttpRequest, version: str) -> HttpResponse:
             "rule_filter": shown.rule,
             "page_error": ""
             if page
-            else f"“{raw_page[:20]}” is not a page number: the first page.",
+            else f"“{raw_page[:20]}” is not a page number; showing the first page.",
         },
         status=200 if page else 400,
     )
