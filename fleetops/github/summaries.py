@@ -32,7 +32,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -67,17 +67,46 @@ def mirror_summary(key: str, compute: Callable[[], Any]) -> Any:
     returns something JSON can hold (what is returned is always what JSON gives back, so a
     stored and a fresh result look the same to the caller).
     """
+    found, value = _stored(key)
+    if found:
+        return value
+    with transaction.atomic():
+        _one_computes(key)
+        found, value = _stored(key)  # computed by whoever held the lock before us
+        if found:
+            return value
+        stamp = mirror_stamp()
+        started = time.perf_counter()
+        value = json.loads(json.dumps(compute()))
+        _store(key, stamp, value, round((time.perf_counter() - started) * 1000))
+    return value
+
+
+def _stored(key: str) -> tuple[bool, Any]:
     current = Coalesce(Subquery(MirrorStamp.objects.filter(pk=STAMP_PK).values("version")[:1]), 0)
     stored = MirrorSummary.objects.filter(key=key, stamp=current).values_list("value", flat=True)
     for wrapped in stored[:1]:
         if isinstance(wrapped, list) and len(wrapped) == 1:  # a list of one: a result may be null
-            return wrapped[0]
+            return True, wrapped[0]
         logger.warning("mirror summary %s holds an unexpected value: computed again", key)
-    stamp = mirror_stamp()
-    started = time.perf_counter()
-    value = json.loads(json.dumps(compute()))
-    _store(key, stamp, value, round((time.perf_counter() - started) * 1000))
-    return value
+    return False, None
+
+
+def _one_computes(key: str) -> None:
+    """On PostgreSQL, wait for whoever computes `key` now (the lock ends with the transaction).
+
+    After a change, the viewers polling a board all miss at once; the first computes, the
+    others wait for its row instead of each computing the same result (at 400,000 issues,
+    about a second of work each). Nested results lock in one order (a part, then the
+    whole), so no two computations wait on each other.
+    """
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(f"mirror-summary:{key}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+        )
 
 
 def _store(key: str, stamp: int, value: Any, compute_ms: int) -> None:

@@ -147,3 +147,38 @@ def test_a_broker_that_is_down_loses_only_the_refresh(
     with django_capture_on_commit_callbacks(execute=True):
         stamp.mirror_changed()
     assert stamp.mirror_stamp() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_viewers_who_miss_together_wait_for_one_computation():
+    """After a change every polling viewer misses at once: one computes, the others wait
+    for its row (PostgreSQL); elsewhere each computes, and all get the same answer."""
+    import threading
+    import time as clock
+
+    from django.db import connection, connections
+
+    stamp.stamp_move()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        clock.sleep(0.3)
+        return {"#g-mdm": 7}
+
+    answers = []
+
+    def viewer():
+        try:
+            answers.append(mirror_summary("counts", slow))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=viewer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answers == [{"#g-mdm": 7}] * 4
+    if connection.vendor == "postgresql":
+        assert len(calls) == 1
