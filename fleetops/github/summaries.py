@@ -10,7 +10,8 @@ board equals a fresh count after every sync and webhook, with no expiry to tune.
 
 The stamp is read *before* computing: a writer that commits meanwhile moves the stamp past
 the stored one, so the next view computes again (the stored row may hold newer data than
-its stamp, never older).
+its stamp, never older). Views that miss together wait for one computation (an advisory
+lock per key on PostgreSQL).
 
 After a writer's commit moves the stamp, a worker recomputes what the apps store
 (`summaries_refresh`, a signal the apps answer, since the mirror imports no app), so
