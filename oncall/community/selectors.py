@@ -322,10 +322,9 @@ def _community_clocks() -> dict[str, list]:
 
 
 def _with_writes(stale: list[StaleIssue]) -> list[StaleIssue]:
-    """Each stale issue with what fleetops sent about it since the question (one query)."""
-    if not stale:
-        return []
-    oldest = min(entry.asked_at for entry in stale)
+    """Each stale issue with what fleetops sent about it since the question (one query,
+    run even when there are none: a constant count)."""
+    oldest = min((entry.asked_at for entry in stale), default=timezone.now())
     prefixes = {entry.dedupe_prefix for entry in stale}
     writes: dict[str, list[GitHubWrite]] = defaultdict(list)
     for write in GitHubWrite.objects.filter(
