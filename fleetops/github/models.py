@@ -215,6 +215,13 @@ class Issue(models.Model):
                 ),
                 name="issue_community_open_idx",
             ),
+            # Open PRs into one branch (the RC's: hygiene's RC-merge rule, the board's PR
+            # counts): the PRs into that branch, not every open PR (ADR 0022).
+            models.Index(
+                fields=["repository", "base_ref"],
+                condition=Q(state="open", gone_at__isnull=True, is_pull_request=True),
+                name="issue_open_pr_base_idx",
+            ),
             # The mirror page's totals: counted from this index alone (no table rows).
             models.Index(
                 fields=["repository", "is_pull_request"],
