@@ -75,8 +75,8 @@ def _labelled(names: list[str]):
 def _unreleased_bugs_lacking(group_labels: list[str]):
     """Open `~unreleased bug` issues that lack `:release`, a group label or an assignee.
 
-    The same rule as `rules.unreleased_bug_problems`, in SQL: the board counts these without
-    reading every one of them into Python.
+    The same rule as `rules.unreleased_bug_problems`, in SQL: only the issues with a problem
+    are read into Python (the rule then says which problems).
     """
     bugs = _product_issues().open().issues().filter(pk__in=_labelled([rules.UNRELEASED_BUG]))
     complete = (
@@ -266,8 +266,8 @@ class HygieneSummary:
 def release_hygiene(*, release: Release, first: int | None = None) -> HygieneSummary:
     """The release's hygiene: its RC branch, the findings, and their count per rule.
 
-    With `first` (the board's panel), only the first `first` findings are built; the counts
-    are still exact (the unreleased bugs are counted in the database, not listed).
+    With `first` (the board's panel), only the first `first` findings are read from the
+    stored ones; the counts are still those of every finding.
     """
     branch = rc_branch_of(release)
     counts, stored = _stored_mirror_findings(first=first)
