@@ -37,6 +37,16 @@ class GroupReadiness:
     board_not_ready: tuple[tuple[str, int], ...] = ()
 
 
+NUMBERS_SHOWN = 10  # issue numbers in one sentence; the card links to the rest
+
+
+def numbered(numbers: Iterable[int], shown: int = NUMBERS_SHOWN) -> str:
+    """`#1, #2, #3`; past `shown` numbers, the first ones and how many more."""
+    numbers = list(numbers)
+    text = ", ".join(f"#{n}" for n in numbers[:shown])
+    return text if len(numbers) <= shown else f"{text} and {len(numbers) - shown} more"
+
+
 def stale_reason(
     *,
     state: str,
@@ -57,7 +67,7 @@ def stale_reason(
         return ""
     new = sorted(set(blockers) - set(ready_blockers))
     if new:
-        return "new release blocker " + ", ".join(f"#{n}" for n in new) + " since ready"
+        return f"new release blocker {numbered(new)} since ready"
     if rc_branch and ready_rc_sha and rc_head_sha and rc_head_sha != ready_rc_sha:
         return f"{rc_branch} has new commits since ready"
     return ""
@@ -100,10 +110,9 @@ def readiness_remaining(
             )
         if group.blockers:
             count = len(group.blockers)
-            numbers = ", ".join(f"#{number}" for number in group.blockers)
             remaining.append(
                 f"{count} open release blocker{'s' if count > 1 else ''} in {group.name}: "
-                f"{numbers} (QA lead: {qa})"
+                f"{numbered(group.blockers)} (QA lead: {qa})"
             )
     if not groups:
         remaining.append("No product group signs off on this release yet")

@@ -215,3 +215,26 @@ def test_pushed_story_tells_design_the_requesters_and_customer_success(assignees
     assert people[0] == "Head of Product Design"
     assert all(f"@{login}" in people for login in assignees)
     assert ("VP of Customer Success" in people) == ("customer-acme" in names)
+
+
+def test_long_lists_of_numbers_name_the_first_ten_and_count_the_rest():
+    """Forty open blockers make a sentence of ten numbers and a count, not of forty."""
+    assert rules.numbered([1, 2, 3]) == "#1, #2, #3"
+    assert rules.numbered(range(1, 11)) == ", ".join(f"#{n}" for n in range(1, 11))
+    assert rules.numbered(range(1, 41)) == ", ".join(f"#{n}" for n in range(1, 11)) + " and 30 more"
+    assert rules.numbered([]) == ""
+    group = GroupReadiness(
+        name="MDM",
+        state=rules.READY,
+        state_label="Ready",
+        note="",
+        qa_lead="Ann",
+        blockers=tuple(range(100, 140)),
+    )
+    [line] = rules.readiness_remaining([group], dri="Dee", dependency_gate_run=True)
+    assert line.startswith("40 open release blockers in MDM: #100, #101")
+    assert line.endswith("#109 and 30 more (QA lead: Ann)")
+    reason = rules.stale_reason(state=rules.READY, ready_blockers=[], blockers=range(1, 13))
+    assert reason == (
+        "new release blocker #1, #2, #3, #4, #5, #6, #7, #8, #9, #10 and 2 more since ready"
+    )
