@@ -8,6 +8,8 @@ import zoneinfo
 import pytest
 from django.template import engines
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fleetops.core.templatetags.moments import moment_html, pacific
 from tests.moments import moment_problems, time_elements
@@ -137,3 +139,21 @@ def test_moment_at_the_edge_of_the_calendar_does_not_break():
     with timezone.override(KOLKATA):
         [(attribute, _)] = time_elements(str(moment_html(last, "Y-m-d H:i")))
     assert attribute.startswith("9999-12-31T23:59:59")
+
+
+@given(
+    at=st.datetimes(
+        min_value=dt.datetime(1, 1, 2),  # noqa: DTZ001 - made aware below
+        max_value=dt.datetime(9999, 12, 30),  # noqa: DTZ001
+    )
+)
+def test_the_fast_formats_write_what_django_writes(at):
+    """The formats written without `date_format` give exactly its text, any date."""
+    from django.utils.dateformat import format as date_format
+
+    from fleetops.core.templatetags.moments import _FAST_FORMATS
+
+    aware = at.replace(tzinfo=dt.UTC)
+    for fmt, fast in _FAST_FORMATS.items():
+        assert fast(aware) == date_format(aware, fmt), fmt
+    assert _FAST_FORMATS["M j, Y"](aware.date()) == date_format(aware.date(), "M j, Y")
