@@ -22,10 +22,20 @@ summaries_refresh = Signal()
 
 def mirror_synced_send(*, trigger: str) -> list[str]:
     """Tell the receivers the mirror changed; their one-line summaries (errors logged)."""
+    return _send(mirror_synced, "after the sync", trigger=trigger)
+
+
+def summaries_refresh_send() -> list[str]:
+    """Have the apps recompute what they store per stamp; their one-line summaries."""
+    return _send(summaries_refresh, "mirror summaries")
+
+
+def _send(signal: Signal, when: str, **kwargs: object) -> list[str]:
+    """Each receiver's result as a line; a receiver that raised is logged and said "failed"."""
     summaries = []
-    for receiver, result in mirror_synced.send_robust(sender=None, trigger=trigger):
+    for receiver, result in signal.send_robust(sender=None, **kwargs):
         if isinstance(result, Exception):
-            logger.warning("after the sync, %s failed: %s", receiver, result)
+            logger.warning("%s, %s failed: %s", when, receiver, result)
             summaries.append(f"failed: {result}")
         else:
             summaries.append(str(result))

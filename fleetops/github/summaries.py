@@ -39,7 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fleetops.github.models import MirrorStamp, MirrorSummary
-from fleetops.github.signals import summaries_refresh
+from fleetops.github.signals import summaries_refresh_send
 from fleetops.github.stamp import STAMP_PK, mirror_stamp
 
 logger = logging.getLogger(__name__)
@@ -144,11 +144,4 @@ def summaries_refresh_soon() -> None:
 def summaries_refresh_now() -> list[str]:
     """Recompute what the apps store per stamp (the worker's task); their summaries."""
     cache.delete(REFRESH_PENDING)  # a write from now on queues the next refresh
-    done = []
-    for receiver, result in summaries_refresh.send_robust(sender=None):
-        if isinstance(result, Exception):
-            logger.warning("mirror summaries: %s failed: %s", receiver, result)
-            done.append(f"failed: {result}")
-        else:
-            done.append(str(result))
-    return done
+    return summaries_refresh_send()

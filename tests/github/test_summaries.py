@@ -182,3 +182,24 @@ def test_viewers_who_miss_together_wait_for_one_computation():
     assert answers == [{"#g-mdm": 7}] * 4
     if connection.vendor == "postgresql":
         assert len(calls) == 1
+
+
+def test_a_receiver_that_fails_does_not_stop_the_others():
+    from fleetops.github.signals import summaries_refresh
+    from fleetops.github.summaries import summaries_refresh_now
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("hygiene exploded")
+
+    def fine(sender, **kwargs):
+        return "fine: 3 stored"
+
+    summaries_refresh.connect(broken, dispatch_uid="test-broken")
+    summaries_refresh.connect(fine, dispatch_uid="test-fine")
+    try:
+        done = summaries_refresh_now()
+    finally:
+        summaries_refresh.disconnect(dispatch_uid="test-broken")
+        summaries_refresh.disconnect(dispatch_uid="test-fine")
+    assert "failed: hygiene exploded" in done
+    assert "fine: 3 stored" in done
