@@ -10,7 +10,7 @@ from __future__ import annotations
 from releases.board.counts import group_counts
 from releases.board.models import Release
 from releases.hygiene.panels import BOARD_FINDINGS
-from releases.hygiene.selectors import release_hygiene, release_hygiene_page
+from releases.hygiene.selectors import hygiene_json_rows, release_hygiene, release_hygiene_page
 
 
 def summaries_refresh_receiver(sender: object, **kwargs: object) -> str:
@@ -21,4 +21,5 @@ def summaries_refresh_receiver(sender: object, **kwargs: object) -> str:
         group_counts(labels=list(labels), branch=candidate.branch if candidate else "")
         release_hygiene(release=release, first=BOARD_FINDINGS)
         release_hygiene_page(release=release)
+        hygiene_json_rows(release=release)
     return f"releases: {len(releases)} in flight"

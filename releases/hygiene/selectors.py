@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -202,6 +203,38 @@ def _mirror_findings(by_label: dict[str, ProductGroup]) -> list[rules.Finding]:
     return [*_closing_keyword_findings(), *_unreleased_bug_label_findings(by_label)]
 
 
+def _findings_store() -> tuple[str, Callable[[], dict]]:
+    """The stored findings' key (what they depend on) and how to compute them."""
+    by_label = _groups_by_label()
+    ems = sorted(
+        (label, group.engineering_manager.name if group.engineering_manager else "")
+        for label, group in by_label.items()
+    )
+    key = summary_key("hygiene.findings.v1", settings.GITHUB_REPOSITORY, ems)
+
+    def every() -> dict:
+        findings = _mirror_findings(by_label)
+        counts = Counter(finding.rule for finding in findings)
+        return {"counts": dict(counts), "findings": [asdict(f) for f in findings]}
+
+    return key, every
+
+
+def hygiene_json_rows(*, release: Release) -> list[dict[str, object]]:
+    """Every finding as `release_hygiene --json` prints it (`Finding.as_json`).
+
+    The stored findings' JSON fields have a row of their own, decoded as they are: the
+    endpoint lists every finding, and reads a third of what the findings hold.
+    """
+    key, every = _findings_store()
+
+    def rows() -> list[dict[str, object]]:
+        return [rules.Finding(**row).as_json() for row in mirror_summary(key, every)["findings"]]
+
+    merges = rc_merge_findings(rc_branch=rc_branch_of(release), release=release)
+    return [*mirror_summary(f"{key}:json", rows), *(finding.as_json() for finding in merges)]
+
+
 def _stored_mirror_findings(
     *, first: int | None = None, rule: str = "", start: int = 0
 ) -> tuple[dict[str, int], list[rules.Finding]]:
@@ -214,17 +247,7 @@ def _stored_mirror_findings(
     EMs). A part (the board's first five, a page of the hygiene page) is stored as its own
     row, so a view decodes what it shows, not every finding.
     """
-    by_label = _groups_by_label()
-    ems = sorted(
-        (label, group.engineering_manager.name if group.engineering_manager else "")
-        for label, group in by_label.items()
-    )
-    key = summary_key("hygiene.findings.v1", settings.GITHUB_REPOSITORY, ems)
-
-    def every() -> dict:
-        findings = _mirror_findings(by_label)
-        counts = Counter(finding.rule for finding in findings)
-        return {"counts": dict(counts), "findings": [asdict(f) for f in findings]}
+    key, every = _findings_store()
 
     def part() -> dict:
         stored = mirror_summary(key, every)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from fleetops.core.bounds import parse_int
 from fleetops.core.htmx import HtmxHttpRequest
 from releases.board.selectors import release_get
-from releases.hygiene.selectors import release_hygiene, release_hygiene_page
+from releases.hygiene.selectors import hygiene_json_rows, release_hygiene_page
 
 
 @require_safe
@@ -40,6 +40,4 @@ def hygiene(request: HtmxHttpRequest, version: str) -> HttpResponse:
 @require_safe
 def hygiene_json(request: HtmxHttpRequest, version: str) -> JsonResponse:
     """`GET /releases/<version>/hygiene.json`: the findings, as `release_hygiene --json`."""
-    release = release_get(version=version)
-    summary = release_hygiene(release=release)
-    return JsonResponse([finding.as_json() for finding in summary.findings], safe=False)
+    return JsonResponse(hygiene_json_rows(release=release_get(version=version)), safe=False)

@@ -161,6 +161,8 @@ def test_hygiene_page_quotes_the_rule_and_who_acts(mirror, client):
     assert "2 findings" in filtered.content.decode()
     data = client.get(reverse("releases:hygiene-json", args=["4.75.0"])).json()
     assert len(data) == 5
+    every = release_hygiene(release=mirror["release"]).findings
+    assert data == [finding.as_json() for finding in every]  # the stored rows, the page's
 
 
 def test_board_shows_the_hygiene_summary(mirror, client):
