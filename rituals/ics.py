@@ -7,6 +7,7 @@ import hashlib
 
 import icalendar
 
+from fleetops.core.ics import feed_calendar
 from rituals.rules import Ritual
 
 PRODID = "-//fleetops//rituals//EN"
@@ -22,14 +23,7 @@ def ritual_calendar(
     *, name: str, dates: list[tuple[Ritual, dt.date]], now: dt.datetime, url: str
 ) -> bytes:
     """A calendar of (ritual, due date) pairs, each an all-day event."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT6H")
+    calendar = feed_calendar(prodid=PRODID, name=name, refresh=dt.timedelta(hours=6))
     for ritual, day in dates:
         event = icalendar.Event()
         event.add("uid", ritual_event_uid(ritual, day))

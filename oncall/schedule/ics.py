@@ -25,6 +25,7 @@ import recurring_ical_events
 import requests
 from django.conf import settings
 
+from fleetops.core.ics import feed_calendar
 from fleetops.org.models import Person
 from oncall.schedule.rules import RotationPlan, Segment
 
@@ -67,14 +68,7 @@ def ics_feed(
     url: str,
 ) -> bytes:
     """A calendar of on-call stretches: (rotation, segment, person on call, person named)."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
+    calendar = feed_calendar(prodid=PRODID, name=name, refresh=dt.timedelta(hours=1))
     first_day, last_day = None, None
     for plan, segment, person, named in entries:
         event = icalendar.Event()

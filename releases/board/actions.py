@@ -9,6 +9,9 @@ when refused, renders the board with the form's errors next to its fields and th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -64,6 +67,31 @@ def _card_answer(
     return board_page(request, release, bound=bound, status=400)
 
 
+def _card_post(
+    request: HtmxHttpRequest,
+    release: Release,
+    group: ProductGroup,
+    form: forms.Form,
+    *,
+    key: str,
+    save: Callable[[dict], str],
+    opened: bool = False,
+) -> HttpResponse:
+    """A card action's form: `save(cleaned_data)` returns what was done; a refusal by the
+    service is a 403, a rule it enforces an error on the form, kept as `(key, group)`."""
+    if form.is_valid():
+        try:
+            done = save(form.cleaned_data)
+        except PermissionDenied as exc:
+            return forbidden(request, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            bound = {"opened": group.slug} if opened else {}
+            return _card_answer(request, release, group, bound=bound, done=done)
+    return _card_answer(request, release, group, bound={(key, group.slug): form})
+
+
 def _group(release_version: str, slug: str) -> tuple[Release, ProductGroup]:
     return release_get(version=release_version), get_object_or_404(ProductGroup, slug=slug)
 
@@ -79,19 +107,14 @@ def signoff_update(request: HtmxHttpRequest, version: str, group: str) -> HttpRe
             "sign-off.",
         )
     form = SignoffForm(request.POST, group=product_group.slug)
-    if form.is_valid():
-        try:
-            signoff = signoff_set_state(
-                release=release, group=product_group, actor=request.user, **form.cleaned_data
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            done = f"{product_group.name} moved to {signoff.get_state_display()}."
-            return _card_answer(request, release, product_group, bound={}, done=done)
-    return _card_answer(request, release, product_group, bound={("card", product_group.slug): form})
+
+    def move(data: dict) -> str:
+        signoff = signoff_set_state(
+            release=release, group=product_group, actor=request.user, **data
+        )
+        return f"{product_group.name} moved to {signoff.get_state_display()}."
+
+    return _card_post(request, release, product_group, form, key="card", save=move)
 
 
 @require_POST
@@ -105,23 +128,15 @@ def signoff_note(request: HtmxHttpRequest, version: str, group: str) -> HttpResp
             "to its card.",
         )
     form = SignoffForm(request.POST, group=product_group.slug, intent="note")
-    if form.is_valid():
-        try:
-            signoff_note_add(
-                release=release,
-                group=product_group,
-                actor=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            done = f"Note added to {product_group.name}."
-            bound = {"opened": product_group.slug}  # show the note in the card's history
-            return _card_answer(request, release, product_group, bound=bound, done=done)
-    return _card_answer(request, release, product_group, bound={("card", product_group.slug): form})
+
+    def note(data: dict) -> str:
+        signoff_note_add(
+            release=release, group=product_group, actor=request.user, note=data["note"]
+        )
+        return f"Note added to {product_group.name}."
+
+    # Opened after saving: the note shows in the card's history.
+    return _card_post(request, release, product_group, form, key="card", save=note, opened=True)
 
 
 @require_POST
@@ -135,23 +150,14 @@ def signoff_reason(request: HtmxHttpRequest, version: str, group: str) -> HttpRe
             "blocked.",
         )
     form = BlockedReasonForm(request.POST, group=product_group.slug)
-    if form.is_valid():
-        try:
-            signoff_reason_edit(
-                release=release,
-                group=product_group,
-                actor=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            done = f"{product_group.name}'s blocked reason saved."
-            return _card_answer(request, release, product_group, bound={}, done=done)
-    bound = {("reason", product_group.slug): form}
-    return _card_answer(request, release, product_group, bound=bound)
+
+    def reason(data: dict) -> str:
+        signoff_reason_edit(
+            release=release, group=product_group, actor=request.user, note=data["note"]
+        )
+        return f"{product_group.name}'s blocked reason saved."
+
+    return _card_post(request, release, product_group, form, key="reason", save=reason)
 
 
 def _exceptions_answer(

@@ -11,18 +11,18 @@ version, so a subscribed calendar updates an event in place when its date moves.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable, Iterable
 
 import icalendar
 
 from fleetops.core.bounds import date_in_range
+from fleetops.core.ics import feed_calendar
 from fleetops.org.models import Sprint
+from fleetops.org.rules import PACIFIC  # "8:00 AM Pacific"
 from releases.board.models import Release
 
 PRODID = "-//fleetops//release calendar//EN"
 CALENDAR_NAME = "Fleet releases"
-PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")  # "8:00 AM Pacific"
 RC_CUT_LENGTH = dt.timedelta(minutes=30)
 
 
@@ -35,14 +35,7 @@ def release_calendar_ics(
     board_url: Callable[[str], str],
 ) -> bytes:
     """The calendar: one RC-cut event per sprint, one all-day event per dated release."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", CALENDAR_NAME)
-    calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT6H")
+    calendar = feed_calendar(prodid=PRODID, name=CALENDAR_NAME, refresh=dt.timedelta(hours=6))
     stamp = now.astimezone(dt.UTC)
     days: list[dt.date] = []
     for sprint in sprints:

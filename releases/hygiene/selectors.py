@@ -340,24 +340,31 @@ def release_hygiene_page(
 ) -> HygienePage:
     """The findings of `rule` (all when empty) on page `page` (past the last: the last).
 
-    Reads the stored counts and one stored page of findings (ADR 0022); the RC-merge rule,
-    bounded by the open PRs into the RC branch, is checked fresh.
+    Reads one stored page of findings, which holds the counts (ADR 0022); the RC-merge
+    rule, bounded by the open PRs into the RC branch, is checked fresh.
     """
     rule = rule if rule in rules.RULES else ""
     branch = rc_branch_of(release)
     merges = rc_merge_findings(rc_branch=branch, release=release)
-    stored_counts, _ = _stored_mirror_findings(first=0)
+    asked = max(page, 1)
+
+    def stored_page(number: int) -> tuple[dict[str, int], list[rules.Finding]]:
+        # The stored part holds the counts too; read even past the stored findings (the
+        # RC-merge rule, a page beyond them): one query, whatever the data.
+        return _stored_mirror_findings(first=size, rule=rule, start=(number - 1) * size)
+
+    stored_counts, findings = stored_page(asked)
     counts = {r: stored_counts.get(r, 0) for r in rules.RULES} | {rules.RC_MERGE: len(merges)}
     count = counts[rule] if rule else sum(counts.values())
-    number = min(max(page, 1), max(1, -(-count // size)))
+    number = min(asked, max(1, -(-count // size)))
+    if number != asked:  # past the last page: the last
+        _, findings = stored_page(number)
     start = (number - 1) * size
     if rule == rules.RC_MERGE:
         findings = merges[start : start + size]
-    else:
-        in_store = count - (0 if rule else len(merges))
-        # Read even past the stored findings: one query, whatever the data (no N+1 test).
-        _, findings = _stored_mirror_findings(first=size, rule=rule, start=start)
-        if not rule and start + size > in_store:  # the page reaches into the RC-merge rule's
+    elif not rule:
+        in_store = count - len(merges)
+        if start + size > in_store:  # the page reaches into the RC-merge rule's findings
             findings = [*findings, *merges[max(0, start - in_store) : start + size - in_store]]
     summary = HygieneSummary(branch, counts, findings)
     return HygienePage(summary=summary, rule=rule, number=number, size=size, count=count)
