@@ -139,23 +139,46 @@ class Page:
     items: list[dict[str, Any]] | None
     etag: str
     next_page: int | None
+    # GitHub's keyset cursor for the next page (`after=` in the Link header of a large
+    # listing): it continues right behind this page's last item, whatever moved meanwhile.
+    next_cursor: str | None = None
 
     @property
     def not_modified(self) -> bool:
         return self.items is None
 
+    @property
+    def has_next(self) -> bool:
+        return self.next_page is not None or self.next_cursor is not None
 
-def _next_page(link_header: str) -> int | None:
+
+def _listing(
+    params: dict[str, Any], since: str | None, page: int, after: str | None
+) -> dict[str, Any]:
+    """An updated-ascending listing's query: `since`, then a cursor or a page number."""
+    if since:
+        params["since"] = since
+    if after:
+        params["after"] = after
+    else:
+        params["page"] = page
+    return params
+
+
+def _next_link(link_header: str) -> tuple[int | None, str | None]:
+    """The next page's number or `after` cursor from a Link header; (None, None) at the end."""
     for part in link_header.split(","):
         section = part.split(";")
         if len(section) < 2 or 'rel="next"' not in section[1]:
             continue
         query = parse_qs(urlparse(section[0].strip().strip("<>")).query)
+        cursor = query.get("after", [""])[0] or None
         try:
-            return int(query.get("page", ["0"])[0])
+            number = int(query["page"][0]) if "page" in query else None
         except ValueError:
-            return None
-    return None
+            number = None
+        return (None, cursor) if cursor else (number, None)
+    return None, None
 
 
 def _retry_after(headers: dict[str, str], now: float | None = None) -> int | None:
@@ -297,30 +320,37 @@ class GitHubClient:
             raise GitHubMalformedResponse(
                 f"GET {path} answered {status} with {type(data).__name__}, not a list"
             )
-        return Page(
-            items=data, etag=headers.get("etag", ""), next_page=_next_page(headers.get("link", ""))
-        )
+        number, cursor = _next_link(headers.get("link", ""))
+        return Page(items=data, etag=headers.get("etag", ""), next_page=number, next_cursor=cursor)
 
     def pages(self, path: str, *, params: dict[str, Any] | None = None) -> Iterator[Page]:
-        """Every page of a listing, following rel="next"."""
-        number: int | None = 1
-        while number is not None:
-            page = self.page(path, params={**(params or {}), "page": number})
+        """Every page of a listing, following rel="next" (a page number or a cursor)."""
+        where: dict[str, Any] | None = {"page": 1}
+        while where is not None:
+            page = self.page(path, params={**(params or {}), **where})
             yield page
-            number = page.next_page
+            where = (
+                {"after": page.next_cursor}
+                if page.next_cursor
+                else {"page": page.next_page}
+                if page.next_page is not None
+                else None
+            )
 
     # Endpoints the mirror reads.
-    def issues_page(self, repository: str, *, since: str | None, page: int = 1) -> Page:
-        params = {"state": "all", "sort": "updated", "direction": "asc", "page": page}
-        if since:
-            params["since"] = since
-        return self.page(f"/repos/{repository}/issues", params=params)
+    def issues_page(
+        self, repository: str, *, since: str | None, page: int = 1, after: str | None = None
+    ) -> Page:
+        params = {"state": "all", "sort": "updated", "direction": "asc"}
+        return self.page(f"/repos/{repository}/issues", params=_listing(params, since, page, after))
 
-    def comments_page(self, repository: str, *, since: str | None, page: int = 1) -> Page:
-        params = {"sort": "updated", "direction": "asc", "page": page}
-        if since:
-            params["since"] = since
-        return self.page(f"/repos/{repository}/issues/comments", params=params)
+    def comments_page(
+        self, repository: str, *, since: str | None, page: int = 1, after: str | None = None
+    ) -> Page:
+        params = {"sort": "updated", "direction": "asc"}
+        return self.page(
+            f"/repos/{repository}/issues/comments", params=_listing(params, since, page, after)
+        )
 
     def issue(self, repository: str, number: int) -> dict[str, Any]:
         data, _ = self.get(f"/repos/{repository}/issues/{number}")

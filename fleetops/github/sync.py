@@ -5,12 +5,14 @@ How it stays complete and never wrong:
 - Issues (and PRs) and comments are listed `sort=updated&direction=asc&since=<cursor>`,
   page by page. Each page is written and the cursor advanced in one transaction, so a sync
   killed at any moment resumes from the last committed page: nothing lost, nothing twice.
-- Each request after the first asks `since=<newest updated_at so far>` from page 1 rather
-  than following `page=N`: an item updated while we page moves to the end of the listing,
-  and with page numbers the item behind it would slide onto a page already read and be
-  skipped. `since` is inclusive, so each page repeats the item(s) with the newest time of
-  the previous page (upserts are idempotent): about 1% more requests for a listing that
-  cannot skip. A page whose items all share one timestamp is stepped through by page number.
+- Never `page=N` through a listing that can change: an item updated while we page moves to
+  the end, and the item behind it would slide onto a page already read and be skipped.
+  A large listing's Link header carries GitHub's keyset cursor (`after=`), which continues
+  right behind the last item read, whatever moved: followed as it is, no item is skipped or
+  repeated (ADR 0023). Where the Link has only a page number (small listings, older
+  servers), each request after the first asks `since=<newest updated_at so far>` from page
+  1; `since` is inclusive, so such a page repeats the item(s) with the newest time of the
+  previous one (upserts are idempotent). A page of one timestamp is stepped by page number.
 - Labels, milestones, tags and the watched repositories' releases are listed with
   If-None-Match per page (a 304 costs no rate limit) in a full sync and when their last
   refresh is older than `REFERENCE_TTL`; issues carry their labels and milestone anyway.
@@ -204,15 +206,18 @@ def _listing(
     cursor: dt.datetime | None = getattr(repository, cursor_field)
     since = None if ctx.full or cursor is None else cursor
 
-    def request(since: dt.datetime | None, number: int) -> Page:
+    def request(since: dt.datetime | None, number: int, after: str | None) -> Page:
         return fetch(
-            repository.full_name, since=_github_time(since) if since else None, page=number
+            repository.full_name,
+            since=_github_time(since) if since else None,
+            page=number,
+            after=after,
         )
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="github-prefetch") as prefetch:
         pending: Future[Page] | None = None
         page_number = 1
-        page = request(since, page_number)
+        page = request(since, page_number, None)
         try:
             while True:
                 items = page.items or []
@@ -224,13 +229,14 @@ def _listing(
                     ),
                     default=None,
                 )
-                more = page.next_page is not None and bool(items)
-                if more:
-                    if since is not None and newest is not None and newest <= since:
-                        page_number += 1  # a whole page of one timestamp: step through it
-                    else:
-                        since, page_number = newest, 1
-                    pending = prefetch.submit(request, since, page_number)
+                if page.has_next and items:
+                    after = page.next_cursor  # GitHub's cursor: right behind this page
+                    if after is None:
+                        if since is not None and newest is not None and newest <= since:
+                            page_number += 1  # a whole page of one timestamp: step through it
+                        else:
+                            since, page_number = newest, 1
+                    pending = prefetch.submit(request, since, page_number, after)
                 with transaction.atomic():
                     _relaxed_commit()
                     ctx.result += write(items)

@@ -33,6 +33,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .boards import FakeBoard, FakeBoards, FakeItem
+from .cursors import Key, cursor_decode, cursor_encode, cursor_page
 from .graphql import GraphQLFake
 from .model import (
     Comment,
@@ -256,6 +257,9 @@ class FakeGitHub:
         self.viewer = viewer
         self.latency = latency
         self.on_request: Callable[[RequestInfo], Any] | None = None
+        # Issue and comment listings sorted by `updated` ascending with more items than this
+        # are paged with keyset cursors (`after=`), as GitHub pages large datasets; None: never.
+        self.cursor_pagination_over: int | None = 1000
         self.repos: dict[str, Repo] = {}
         self.boards = FakeBoards()
         self._graphql = GraphQLFake(self)
@@ -1333,12 +1337,42 @@ class FakeGitHub:
         *,
         default_per_page: int = 30,
         max_per_page: int = 100,
+        keyset: Callable[[Any], Key] | None = None,
     ) -> _Reply:
         per_page = _int_arg(ctx, "per_page", default_per_page)
         per_page = min(max(per_page, 1), max_per_page)
+        after = ctx.arg("after")
+        over = self.cursor_pagination_over
+        if keyset is not None and (after or (over is not None and len(items) > over)):
+            return self._paginate_by_cursor(ctx, items, render, keyset, per_page)
         page = max(_int_arg(ctx, "page", 1), 1)
         chunk = items[(page - 1) * per_page : page * per_page]
         headers = _link_header(ctx, page, per_page, len(items))
+        return _Reply(200, [render(item) for item in chunk], headers)
+
+    def _paginate_by_cursor(
+        self,
+        ctx: _Ctx,
+        items: list[Any],
+        render: Callable[[Any], Any],
+        keyset: Callable[[Any], Key],
+        per_page: int,
+    ) -> _Reply:
+        """A page after the `after` cursor, linking the next by the cursor of its last item."""
+        after = ctx.arg("after")
+        try:
+            start = cursor_decode(after) if after else None
+        except ValueError as exc:
+            raise GitHubError(
+                422, "Validation Failed", errors=[{"field": "after", "code": "invalid"}]
+            ) from exc
+        chunk, more = cursor_page(items, keyset, start, per_page)
+        headers = {}
+        if more:
+            pairs = parse_qsl(ctx.request.query_string.decode("latin-1"), keep_blank_values=True)
+            query = [(k, v) for k, v in pairs if k not in ("page", "after", "before")]
+            query.append(("after", cursor_encode(keyset(chunk[-1]))))
+            headers["Link"] = f'<{ctx.base}{ctx.raw_path}?{urlencode(query)}>; rel="next"'
         return _Reply(200, [render(item) for item in chunk], headers)
 
     def _since(self, ctx: _Ctx) -> str | None:
@@ -1478,7 +1512,13 @@ class FakeGitHub:
             assignee=ctx.arg("assignee"),
             creator=ctx.arg("creator"),
         )
-        return self._paginate(ctx, items, lambda i: ctx.render.issue(repo, i))
+        by_update = ctx.arg("sort") == "updated" and ctx.arg("direction") == "asc"
+        return self._paginate(
+            ctx,
+            items,
+            lambda i: ctx.render.issue(repo, i),
+            keyset=(lambda i: (i.updated_at, i.number)) if by_update else None,
+        )
 
     def _h_get_issue(self, ctx: _Ctx, owner: str, name: str, number: str) -> _Reply:
         repo = self._repo_for(owner, name)
@@ -1559,7 +1599,13 @@ class FakeGitHub:
         items = repo.query_comments(
             sort=sort or "created", direction=direction or "desc", since=self._since(ctx)
         )
-        return self._paginate(ctx, items, lambda c: ctx.render.comment(repo, c))
+        by_update = sort == "updated" and direction == "asc"
+        return self._paginate(
+            ctx,
+            items,
+            lambda c: ctx.render.comment(repo, c),
+            keyset=(lambda c: (c.updated_at, c.id)) if by_update else None,
+        )
 
     def _h_get_comment(self, ctx: _Ctx, owner: str, name: str, cid: str) -> _Reply:
         repo = self._repo_for(owner, name)
