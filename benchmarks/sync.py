@@ -147,7 +147,7 @@ def main() -> None:
         per_page = 100
         minimum = {
             "issues": -(-len(model.issues) // per_page),
-            "comments": -(-args.comments // per_page),
+            "comments": -(-len(model.comments) // per_page),
             "labels": -(-len(model.labels) // per_page),
             "milestones": -(-len(model.milestones) // per_page),
             "tags": -(-len(model.tags) // per_page),
