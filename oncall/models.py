@@ -293,3 +293,19 @@ class OncallHandoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rotation.name} handoff at {self.handoff_at:%Y-%m-%d %H:%M}"
+
+
+class ScheduleVersion(models.Model):
+    """One row whose value changes with every write to what "who is on call" reads.
+
+    Database triggers (migration 0002) set a new random value after each statement that
+    writes rotations, their members, overrides, time off or people, whoever writes them
+    (services, `update()`, bulk imports, the admin, another process). Random, not a
+    counter: a rolled-back write's value is never handed out again.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"schedule version {self.value}"

@@ -33,6 +33,7 @@ from fleetops.org.models import (
     process_time_zone,
 )
 from oncall.models import OncallProfile, Override, Rotation, TimeOff
+from oncall.schedule.current import shift_now
 from oncall.schedule.rules import (
     OverridePlan,
     RotationPlan,
@@ -336,11 +337,38 @@ def oncall_shift_current(*, at: dt.datetime | None = None) -> OncallShift | None
     """The current shift of the active rotation(s): the first that has someone on call.
 
     None when there is no active rotation; a shift with `person=None` when nobody is on call.
-    Two queries.
+    Two queries for a moment `at`; for now, one while neither the schedule's version nor
+    the stretch of time it is in has changed (`oncall.schedule.current`, ADR 0024).
     """
-    at = at or timezone.now()
+    if at is None:
+        return shift_now(_shift_computed)
+    return _shift_computed(at)[0]
+
+
+def _shift_computed(at: dt.datetime) -> tuple[OncallShift | None, dt.datetime, dt.datetime]:
+    """The shift at `at`, and the stretch [from, until) around `at` in which it holds.
+
+    Within one segment of every active rotation the answer does not change; the stretch
+    also stays inside the loaded window, whose edges bound what a shift can say.
+    """
     data = schedule_load(start=at - LOOK_BACK, end=at + LOOK_AHEAD)
-    return first_on_call(data, at)
+    since, until = data.start + LOOK_BACK - STRETCH_MAX, at + STRETCH_MAX
+    for plan in data.rotations:
+        for segment in data.segments(plan):
+            if segment.ends_at <= at:
+                since = max(since, segment.ends_at)
+            elif segment.starts_at > at:
+                until = min(until, segment.starts_at)
+                break
+            else:
+                since, until = max(since, segment.starts_at), min(until, segment.ends_at)
+                break
+    return first_on_call(data, at), since, until
+
+
+# How long a computed shift may answer at most, whatever its segments: the window it was
+# computed in moves with time (a run longer than the look-ahead gains its end).
+STRETCH_MAX = dt.timedelta(hours=1)
 
 
 def first_on_call(data: ScheduleData, at: dt.datetime) -> OncallShift | None:
