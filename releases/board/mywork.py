@@ -114,7 +114,7 @@ def release_work(*, person: Person | None, today: dt.date) -> ReleaseWork:
         .select_related("dri", "candidate", "milestone", "sprint")
     )
     current = in_flight[0] if in_flight else None
-    board = release_board(release=current) if current is not None else None
+    board = release_board(release=current, verdict_only=True) if current is not None else None
     work = ReleaseWork(person=person, today=today, in_flight=in_flight, board=board)
     cards = {card.group.pk: card for card in board.cards} if board else {}
     work.qa_groups = [QaGroup(group, cards.get(group.pk)) for group in groups_qa_led(person)]

@@ -316,8 +316,13 @@ def release_board(
     release: Release,
     user: AbstractBaseUser | None = None,
     gate: DependencyGate | None = None,
+    verdict_only: bool = False,
 ) -> Board:
-    """Everything the board shows, in a constant number of queries; go / no-go by the rules."""
+    """Everything the board shows, in a constant number of queries; go / no-go by the rules.
+
+    `verdict_only`: the cards and go / no-go (what the overview shows), without the cards'
+    histories, the activity, the pushed stories, the merge exceptions and the ETag.
+    """
     signoffs = list(
         release.signoffs.select_related(
             "group__qa_lead", "group__engineering_manager", "set_by__person"
@@ -325,7 +330,8 @@ def release_board(
     )
     cards = _group_cards(release, signoffs, user)
     _board_readiness(release, cards)
-    _card_histories(release, cards)
+    if not verdict_only:
+        _card_histories(release, cards)
     gate = gate if gate is not None else _dependency_gate(release)
     remaining = rules.readiness_remaining(
         [_readiness(card) for card in cards],
@@ -333,6 +339,8 @@ def release_board(
         dependency_gate_run=gate.status != "not_run",
         dependency_remaining=gate.remaining,
     )
+    if verdict_only:
+        return Board(release, cards, gate, remaining, etag="", activity=[], exceptions=[])
     return Board(
         release=release,
         cards=cards,

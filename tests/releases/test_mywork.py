@@ -179,3 +179,24 @@ def test_overview_with_go_tells_the_dri_to_start_the_release(org, monkeypatch):
     html = _client(org["release"].dri.user).get("/").content.decode()
     assert "You drive Fleet v4.75.0: ready to release" in html
     assert "You can start the release" in html
+
+
+def test_the_overviews_verdict_is_the_boards(org):
+    """The overview reads the board without its histories and lists: the same verdict."""
+    from releases.board.selectors import release_board
+
+    _block(org["mdm"])
+    mirror_issue(21035, "#g-mdm", "~release blocker")
+    Signoff.objects.filter(group=org["software"]).update(state="ready")
+    mirror_issue(7, "#g-software", "~release blocker")  # ready, then a blocker: stale
+    full = release_board(release=org["release"])
+    work = release_work(person=None, today=TODAY)
+    assert (work.board.go, work.board.remaining) == (full.go, full.remaining)
+    assert work.board.remaining
+    assert [
+        (c.group.pk, c.signoff.state, c.release_blockers, c.stale, c.unreleased_bugs)
+        for c in work.board.cards
+    ] == [
+        (c.group.pk, c.signoff.state, c.release_blockers, c.stale, c.unreleased_bugs)
+        for c in full.cards
+    ]
