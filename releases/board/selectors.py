@@ -19,6 +19,7 @@ from fleetops.github.boards.rules import CLOSED, READY_FOR_RELEASE
 from fleetops.github.boards.selectors import NO_STATUS
 from fleetops.github.models import Issue
 from fleetops.github.stamp import mirror_stamp
+from fleetops.github.summaries import mirror_summary, summary_key
 from fleetops.org.models import ProductGroup, Sprint
 from fleetops.org.selectors import organization_boards
 from releases.board import rules
@@ -388,21 +389,28 @@ def release_pushed_stories(*, release: Release) -> list[PushedStory]:
 
     Handbook, "Notify stakeholders when a user story is pushed to the next release": the
     Head of Product Design and the requesters (here: the story's assignees); with a
-    `customer-` label, also the VP of Customer Success.
+    `customer-` label, also the VP of Customer Success. Read from the mirror, so stored
+    per mirror stamp (ADR 0022): one query of one row between changes.
     """
     if release.milestone_id is None:
         return []
+    key = summary_key("board.pushed_stories.v1", settings.GITHUB_REPOSITORY, release.milestone_id)
+    rows = mirror_summary(key, lambda: _pushed_story_rows(release.milestone_id))
+    return [PushedStory(number, title, stakeholders) for number, title, stakeholders in rows]
+
+
+def _pushed_story_rows(milestone_id: int) -> list[tuple[int, str, list[str]]]:
     stories = (
         Issue.objects.open()
         .issues()
-        .filter(milestone_id=release.milestone_id, labels__name="~pushed")
+        .filter(milestone_id=milestone_id, labels__name="~pushed")
         .filter(labels__name="story")
         .prefetch_related("labels")
         .order_by("number")
         .distinct()
     )
     return [
-        PushedStory(
+        (
             story.number,
             story.title,
             rules.pushed_story_stakeholders(

@@ -138,6 +138,8 @@ def rc_merge_findings(*, rc_branch: str, release: Release | None) -> list[rules.
         .only("number", "title", "body", "author_login", "repository__full_name")
         .order_by("number")
     )
+    if not prs:  # before the RC is cut, and most days after: nothing else to ask
+        return []
     referenced = {
         pr.pk: rules.references(f"{pr.title}\n{pr.body}", repository=repository) for pr in prs
     }

@@ -202,3 +202,28 @@ def test_the_board_reads_its_counts_once_per_mirror_change(org, fake_github, com
     assert _shown(release) == before
     committed(mirror_changed)
     assert 99_001 in _shown(release)["#g-mdm"][0]
+
+
+def test_pushed_stories_are_read_once_per_mirror_change(org, committed):
+    """The board's pushed stories are stored per mirror stamp (ADR 0022): what a writer
+    changes shows after its stamp move, a row changed behind the writers' backs does not."""
+    from fleetops.github.models import Milestone
+    from releases.board.selectors import release_pushed_stories
+    from tests.releases.factories import mirror_issue
+
+    release = org["release"]
+    story = mirror_issue(300, "story", "~pushed", "#g-mdm")
+    story.milestone = Milestone.objects.create(
+        repository=story.repository, github_id=77, number=77, title="4.75.0", state="open"
+    )
+    story.assignees = ["noahtalerman"]
+    story.save()
+    release.milestone = story.milestone
+    release.save()
+    [shown] = release_pushed_stories(release=release)
+    assert (shown.number, shown.title) == (300, "Issue 300")
+    assert "@noahtalerman" in " ".join(shown.stakeholders)
+    Issue.objects.filter(pk=story.pk).update(state="closed")  # no writer, no stamp move
+    assert [s.number for s in release_pushed_stories(release=release)] == [300]
+    committed(mirror_changed)
+    assert release_pushed_stories(release=release) == []
