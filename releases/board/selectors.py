@@ -273,29 +273,38 @@ def _board_readiness(release: Release, cards: list[GroupCard]) -> None:
 
 
 def _card_histories(release: Release, cards: list[GroupCard]) -> None:
-    """Fill each card's timeline: its newest HISTORY_PER_CARD events, in one query."""
+    """Fill each card's timeline: its newest HISTORY_PER_CARD events and how many it has.
+
+    One plain query of at most HISTORY_PER_CARD per card (plus one) events: when the
+    release has no more, they are all of them, newest first per card. Only a busier
+    release asks again, with a window per card (a second query, still bounded).
+    """
     if not cards:
         return
-    events = (
-        SignoffEvent.objects.filter(signoff__release=release)
-        .select_related("actor__person")
-        .annotate(
+    cap = HISTORY_PER_CARD * len(cards)
+    events = SignoffEvent.objects.filter(signoff__release=release).select_related("actor__person")
+    newest = list(events.order_by("signoff_id", "-at", "-pk")[: cap + 1])
+    by_signoff: dict[int, list[SignoffEvent]] = {}
+    if len(newest) <= cap:
+        for event in newest:
+            by_signoff.setdefault(event.signoff_id, []).append(event)
+        totals = {pk: len(found) for pk, found in by_signoff.items()}
+    else:
+        windowed = events.annotate(
             newest=Window(
                 RowNumber(),
                 partition_by=[F("signoff_id")],
                 order_by=[F("at").desc(), F("pk").desc()],
             ),
             total=Window(Count("pk"), partition_by=[F("signoff_id")]),
-        )
-        .filter(newest__lte=HISTORY_PER_CARD)
-        .order_by("signoff_id", "-at", "-pk")
-    )
-    by_signoff: dict[int, list[SignoffEvent]] = {}
-    for event in events:
-        by_signoff.setdefault(event.signoff_id, []).append(event)
+        ).filter(newest__lte=HISTORY_PER_CARD)
+        totals = {}
+        for event in windowed.order_by("signoff_id", "-at", "-pk"):
+            by_signoff.setdefault(event.signoff_id, []).append(event)
+            totals[event.signoff_id] = event.total
     for card in cards:
-        card.history = by_signoff.get(card.signoff.pk, [])
-        card.history_total = card.history[0].total if card.history else 0
+        card.history = by_signoff.get(card.signoff.pk, [])[:HISTORY_PER_CARD]
+        card.history_total = totals.get(card.signoff.pk, 0)
 
 
 def _readiness(card: GroupCard) -> rules.GroupReadiness:

@@ -7,7 +7,9 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from releases.board.services import (
     merge_exception_decide,
@@ -212,6 +214,29 @@ def test_the_card_history_is_bounded_and_newest_first(org):
     assert "The latest 20 of 25." in card
     assert card.index("note 24") < card.index("note 23")
     assert "note 4<" not in card
+
+
+@pytest.mark.parametrize(("mdm", "software"), [(0, 0), (20, 20), (21, 20), (45, 3), (3, 45)])
+def test_each_card_shows_its_newest_twenty_whatever_the_release_holds(org, mdm, software):
+    """Up to 20 events per card the board reads them in one plain query; a busier release
+    (more than 20 per card on average) is read by a window per card: the same answer."""
+    from releases.board.selectors import release_board
+
+    for group, count in (("mdm", mdm), ("software", software)):
+        for n in range(count):
+            signoff_note_add(
+                release=org["release"], group=org[group], actor=org["staff"], note=f"{group} {n}"
+            )
+    with CaptureQueriesContext(connection) as queries:
+        cards = {c.group.slug: c for c in release_board(release=org["release"]).cards}
+    events = [q for q in queries.captured_queries if "releases_signoffevent" in q["sql"]]
+    assert len(events) == (1 if mdm + software <= 40 else 2)
+    for group, count in (("mdm", mdm), ("software", software)):
+        card = cards[group]
+        assert card.history_total == count
+        assert [e.note for e in card.history] == [
+            f"{group} {n}" for n in range(count - 1, max(count - 21, -1), -1)
+        ]
 
 
 # Feature-merge exceptions: the form offers what the server accepts.
