@@ -363,7 +363,10 @@ def _shift_computed(at: dt.datetime) -> tuple[OncallShift | None, dt.datetime, d
             else:
                 since, until = max(since, segment.starts_at), min(until, segment.ends_at)
                 break
-    return first_on_call(data, at), since, until
+    shift = first_on_call(data, at)
+    if shift is not None and shift.starts_at is not None:  # it leaves the window behind then
+        until = min(until, shift.starts_at + LOOK_BACK)
+    return shift, since, until
 
 
 # How long a computed shift may answer at most, whatever its segments: the window it was
