@@ -156,4 +156,13 @@ def test_the_fast_formats_write_what_django_writes(at):
     aware = at.replace(tzinfo=dt.UTC)
     for fmt, fast in _FAST_FORMATS.items():
         assert fast(aware) == date_format(aware, fmt), fmt
-    assert _FAST_FORMATS["M j, Y"](aware.date()) == date_format(aware.date(), "M j, Y")
+    for fmt in ("M j, Y", "D M j", "M j"):  # the formats pages use for days
+        assert _FAST_FORMATS[fmt](aware.date()) == date_format(aware.date(), fmt), fmt
+
+
+def test_a_moments_own_text_is_escaped_and_safe_text_kept():
+    from django.utils.safestring import mark_safe
+
+    at = dt.datetime(2026, 12, 1, 17, 0, tzinfo=dt.UTC)
+    assert ">&lt;b&gt;x&lt;/b&gt;</time>" in str(moment_html(at, text="<b>x</b>"))
+    assert "><b>x</b></time>" in str(moment_html(at, text=mark_safe("<b>x</b>")))
