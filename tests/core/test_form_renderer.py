@@ -60,7 +60,19 @@ def test_dates_render_alike(day, moment):
     _same(forms.DateTimeInput(attrs={"type": "datetime-local"}), "at", moment)
 
 
-def test_the_product_renders_its_forms_with_jinja2(settings):
+def test_the_product_renders_widgets_with_jinja2_and_the_admins_with_the_template_engine():
+    from django.contrib.admin.widgets import AdminTimeWidget
     from django.forms.renderers import get_default_renderer
 
-    assert isinstance(get_default_renderer(), Jinja2)
+    from fleetops.core.renderers import WidgetRenderer
+
+    renderer = get_default_renderer()
+    assert isinstance(renderer, WidgetRenderer)
+    assert isinstance(renderer, Jinja2)
+    assert "jinja2" in type(renderer.get_template("django/forms/widgets/input.html")).__module__
+    _same(forms.Textarea(), "note", "a & b")
+    # The admin's widgets exist only for the template engine: rendered by it, not refused
+    # (the admin add pages' tests render the related-object wrapper the same way).
+    html = AdminTimeWidget().render("at", dt.time(9, 30), renderer=renderer)
+    assert html == AdminTimeWidget().render("at", dt.time(9, 30), renderer=TEMPLATES)
+    assert 'value="09:30:00"' in html
