@@ -2,7 +2,6 @@ from allauth.account import views as account_views
 from allauth.socialaccount.providers.github import views as github_views
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from fleetops.core import views as core_views
 from fleetops.org import views as org_views
@@ -30,11 +29,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     # One sign-in page (allauth's, with its rate limits) for the admin too.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
-        name="admin_login_redirect",
-    ),
+    path("admin/login/", core_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("github/", include("fleetops.github.urls")),
     path("releases.json", release_views.releases_json, name="releases-json"),

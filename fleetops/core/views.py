@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from fleetops.core.health import broker_check, database_check
+from fleetops.core.htmx import FORBIDDEN_TEMPLATE
 from fleetops.core.selectors import overview
 
 
@@ -52,3 +54,17 @@ def only_if(available, view):
         return (view if available() else _not_offered)(request, *args, **kwargs)
 
     return guarded
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in: allauth's page (one sign-in, with its rate limits).
+
+    Someone signed in who is not staff is told so: sending them to the sign-in page would
+    send them straight back here (allauth forwards the signed-in), a redirect loop.
+    """
+    if request.user.is_authenticated:
+        message = "The administration is for staff. Ask a staff member for what you need."
+        return render(request, FORBIDDEN_TEMPLATE, {"message": message}, status=403)
+    query = request.GET.urlencode()
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))

@@ -133,3 +133,22 @@ def test_login_throttle_counts_the_client_behind_the_proxy(settings):
     assert AccountAdapter().get_client_ip(request) == "203.0.113.9"
     bare = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")  # not through the proxy
     assert AccountAdapter().get_client_ip(bare) == "10.0.0.2"
+
+
+@pytest.mark.django_db
+def test_the_admin_sends_the_anonymous_to_sign_in_and_tells_the_signed_in_non_staff(client):
+    """A signed-in engineer opening /admin/ was sent to the sign-in page, which sent them
+    back (allauth forwards the signed-in): a redirect loop. Now they are told."""
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    client.force_login(PersonFactory().user)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1  # /admin/ -> /admin/login/, and no further
+    assert "The administration is for staff" in response.content.decode()
+    staff = get_user_model().objects.create_user("root", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200

@@ -54,7 +54,7 @@ EXCLUDED = {
     "github_login",
     "github_callback",
     "github:webhook",
-    "admin_login_redirect",  # a RedirectView to allauth's sign-in page (answers any method)
+    "admin_login_redirect",  # allauth's sign-in page, or "not allowed" for the signed-in
 }
 
 
