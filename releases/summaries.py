@@ -1,8 +1,8 @@
 """What the release pages store per mirror stamp, recomputed by a worker after each change.
 
 `fleetops.github.summaries` sends `summaries_refresh` after a sync or webhook changed the
-mirror; this receiver recomputes, for each release in flight, what its board (group counts, pushed
-stories) and hygiene page read (ADR 0022), so that their viewers find it stored.
+mirror; this receiver recomputes, for each release in flight, what its board (group counts,
+pushed stories) and hygiene page read (ADR 0022), so that their viewers find it stored.
 """
 
 from __future__ import annotations

@@ -202,22 +202,10 @@ def community_issues_stale(*, now: dt.datetime) -> list[StaleIssue]:
     commented since. Two queries whatever the data: the issues (with who asked), and what
     fleetops sent since the oldest question (dry-run or not), to show beside them.
     """
-    issues = list(_stale_candidates().filter(last_member_at__lte=stale_cutoff(now)))
-    oldest = min((i.last_member_at for i in issues), default=now)
-    writes: dict[str, list[GitHubWrite]] = defaultdict(list)
-    for write in GitHubWrite.objects.filter(
-        dedupe_key__startswith=f"{STALE_KEY}:", created_at__gte=oldest
-    ).order_by("created_at", "pk"):
-        writes[write.dedupe_key.rsplit(":", 1)[0]].append(write)
-    return [
-        StaleIssue(
-            issue=issue,
-            asked_at=issue.last_member_at,
-            asked_by=issue.asked_by or "",
-            writes=tuple(writes.get(stale_dedupe_prefix(issue.number, issue.last_member_at), ())),
-        )
-        for issue in issues
-    ]
+    issues = _stale_candidates().filter(last_member_at__lte=stale_cutoff(now))
+    return _with_writes(
+        [StaleIssue(issue, issue.last_member_at, issue.asked_by or "") for issue in issues]
+    )
 
 
 def community_queue(*, now: dt.datetime | None = None) -> CommunityQueue:

@@ -308,6 +308,9 @@ class OncallShift:
 # Wide enough for the longest shift (8 weeks) behind and two of them ahead.
 LOOK_BACK = dt.timedelta(weeks=9)
 LOOK_AHEAD = dt.timedelta(weeks=17)
+# How long a computed current shift may answer at most, whatever its segments: the window
+# it was computed in moves with time (a run longer than the look-ahead gains its end).
+STRETCH_MAX = dt.timedelta(hours=1)
 
 
 def shift_at(data: ScheduleData, plan: RotationPlan, at: dt.datetime) -> OncallShift:
@@ -352,7 +355,7 @@ def _shift_computed(at: dt.datetime) -> tuple[OncallShift | None, dt.datetime, d
     also stays inside the loaded window, whose edges bound what a shift can say.
     """
     data = schedule_load(start=at - LOOK_BACK, end=at + LOOK_AHEAD)
-    since, until = data.start + LOOK_BACK - STRETCH_MAX, at + STRETCH_MAX
+    since, until = at - STRETCH_MAX, at + STRETCH_MAX
     for plan in data.rotations:
         for segment in data.segments(plan):
             if segment.ends_at <= at:
@@ -367,11 +370,6 @@ def _shift_computed(at: dt.datetime) -> tuple[OncallShift | None, dt.datetime, d
     if shift is not None and shift.starts_at is not None:  # it leaves the window behind then
         until = min(until, shift.starts_at + LOOK_BACK)
     return shift, since, until
-
-
-# How long a computed shift may answer at most, whatever its segments: the window it was
-# computed in moves with time (a run longer than the look-ahead gains its end).
-STRETCH_MAX = dt.timedelta(hours=1)
 
 
 def first_on_call(data: ScheduleData, at: dt.datetime) -> OncallShift | None:

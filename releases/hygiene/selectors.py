@@ -309,6 +309,11 @@ def release_hygiene(*, release: Release, first: int | None = None) -> HygieneSum
 PAGE_SIZE = 50
 
 
+def _page_count(count: int, size: int) -> int:
+    """Pages of `size` that `count` findings fill; one even when there are none."""
+    return max(1, -(-count // size))
+
+
 @dataclass(frozen=True)
 class HygienePage:
     """One page of the hygiene page: the counts of every rule, `size` findings of one rule
@@ -322,7 +327,7 @@ class HygienePage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.size))
+        return _page_count(self.count, self.size)
 
     @property
     def first_shown(self) -> int:
@@ -358,7 +363,7 @@ def release_hygiene_page(
     stored_counts, findings = stored_page(asked)
     counts = {r: stored_counts.get(r, 0) for r in rules.RULES} | {rules.RC_MERGE: len(merges)}
     count = counts[rule] if rule else sum(counts.values())
-    number = min(asked, max(1, -(-count // size)))
+    number = min(asked, _page_count(count, size))
     if number != asked:  # past the last page: the last
         _, findings = stored_page(number)
     start = (number - 1) * size
